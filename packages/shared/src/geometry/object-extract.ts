@@ -1,0 +1,76 @@
+// Per-object 3D extent. Input: one object's camera-frame points (OpenCV, metres) and `worldFromCam`;
+// output: its denoised points and upright box in the world frame (z up), and its centre in both frames.
+//
+// SpatialVLM's denoising recipe: mask pixels at object borders pick up depth from whatever lies
+// behind (flying pixels), and masks leak onto neighbours. So: voxelize at a size tied to the
+// object's own scale (a mug and a sofa need different grids), drop statistical outliers, then keep
+// only the main DBSCAN cluster — the object — and fit the box to that.
+import { applyToPoint, applyToPoints, invert } from "./rigid.js";
+import { dbscan } from "./dbscan.js";
+import { statisticalOutlierInliers, selectPoints } from "./statistical-outliers.js";
+import { voxelDownsample } from "./voxel-downsample.js";
+import { axisAlignedBox, uprightBox } from "./boxes.js";
+import type { Points, RigidTransform, UprightBox, Vec3 } from "./types.js";
+
+export interface ObjectExtractionOptions {
+  /** Fewer surviving points than this and the object has no trustworthy 3D extent. */
+  minPoints?: number;
+  neighbours?: number;
+  stdRatio?: number;
+  /** Spacing between neighbouring depth samples at the object's depth (depth / focal length); DBSCAN's radius never goes below a few of these. */
+  sampleSpacingM?: number;
+}
+
+export interface ExtractedObject {
+  pointsWorld: Points;
+  box: UprightBox;
+  centerWorld: Vec3;
+  centerCam: Vec3;
+  pointCount: number;
+  voxelM: number;
+}
+
+/** Voxel size from the object's scale: 1/50 of its bounding diagonal, between 5 mm and 5 cm. */
+export function voxelSizeForScale(diagonalM: number): number {
+  return Math.min(0.05, Math.max(0.005, diagonalM / 50));
+}
+
+/** Denoises one object's points and fits its upright box; null when too little survives. */
+export function extractObject(pointsCam: Points, worldFromCam: RigidTransform, options: ObjectExtractionOptions = {}): ExtractedObject | null {
+  const { minPoints = 10, neighbours = 20, stdRatio = 2.0, sampleSpacingM = 0 } = options;
+  if (pointsCam.length / 3 < minPoints) return null;
+
+  const bounds = axisAlignedBox(pointsCam);
+  const diagonalM = Math.hypot(bounds.max[0] - bounds.min[0], bounds.max[1] - bounds.min[1], bounds.max[2] - bounds.min[2]);
+  const voxelM = voxelSizeForScale(diagonalM);
+  const voxels = voxelDownsample(pointsCam, voxelM);
+  if (voxels.length / 3 < minPoints) return null;
+
+  const kept = selectPoints(voxels, statisticalOutlierInliers(voxels, neighbours, stdRatio));
+  const epsM = Math.max(2.5 * voxelM, 3 * sampleSpacingM);
+  const { labels, clusterCount } = dbscan(kept, epsM, 6);
+  const main = largestCluster(kept, labels, clusterCount);
+  if (main.length / 3 < minPoints) return null;
+
+  const pointsWorld = applyToPoints(worldFromCam, main);
+  const box = uprightBox(pointsWorld, "min-area");
+  const centerWorld: Vec3 = [box.center[0], box.center[1], box.center[2]];
+  const centerCam = applyToPoint(invert(worldFromCam), centerWorld);
+  return { pointsWorld, box, centerWorld, centerCam, pointCount: main.length / 3, voxelM };
+}
+
+/** Points of the most populous cluster; with no cluster at all (all noise), every point. */
+function largestCluster(points: Points, labels: Int32Array, clusterCount: number): Points {
+  if (clusterCount === 0) return points;
+  const sizes = new Uint32Array(clusterCount);
+  for (let i = 0; i < labels.length; i++) if (labels[i] >= 0) sizes[labels[i]]++;
+  let best = 0;
+  for (let c = 1; c < clusterCount; c++) if (sizes[c] > sizes[best]) best = c;
+  const out = new Float32Array(sizes[best] * 3);
+  let o = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] !== best) continue;
+    out[o++] = points[i * 3]; out[o++] = points[i * 3 + 1]; out[o++] = points[i * 3 + 2];
+  }
+  return out;
+}
