@@ -9,7 +9,8 @@ import { applyToPoint, applyToPoints, invert } from "./rigid.js";
 import { dbscan } from "./dbscan.js";
 import { statisticalOutlierInliers, selectPoints } from "./statistical-outliers.js";
 import { voxelDownsample } from "./voxel-downsample.js";
-import { axisAlignedBox, uprightBox } from "./boxes.js";
+import { axisAlignedBox } from "./boxes.js";
+import { fitUprightBox, type FootprintShape } from "./footprint-fit.js";
 import type { Points, RigidTransform, UprightBox, Vec3 } from "./types.js";
 
 export interface ObjectExtractionOptions {
@@ -24,6 +25,8 @@ export interface ObjectExtractionOptions {
 export interface ExtractedObject {
   pointsWorld: Points;
   box: UprightBox;
+  /** Which model the box came from: rectangle footprint, vertical cylinder, or sphere. */
+  shape: FootprintShape;
   centerWorld: Vec3;
   centerCam: Vec3;
   pointCount: number;
@@ -47,16 +50,19 @@ export function extractObject(pointsCam: Points, worldFromCam: RigidTransform, o
   if (voxels.length / 3 < minPoints) return null;
 
   const kept = selectPoints(voxels, statisticalOutlierInliers(voxels, neighbours, stdRatio));
-  const epsM = Math.max(2.5 * voxelM, 3 * sampleSpacingM);
+  // Surfaces seen at a grazing angle (the top of a box just below eye level) are sampled far more
+  // sparsely than one pixel's footprint, so the radius also grows with the object: what DBSCAN must
+  // cut away is background leaking through the mask, which lies well behind the object.
+  const epsM = Math.max(2.5 * voxelM, 3 * sampleSpacingM, diagonalM / 10);
   const { labels, clusterCount } = dbscan(kept, epsM, 6);
   const main = largestCluster(kept, labels, clusterCount);
   if (main.length / 3 < minPoints) return null;
 
   const pointsWorld = applyToPoints(worldFromCam, main);
-  const box = uprightBox(pointsWorld, "min-area");
+  const { box, shape } = fitUprightBox(pointsWorld);
   const centerWorld: Vec3 = [box.center[0], box.center[1], box.center[2]];
   const centerCam = applyToPoint(invert(worldFromCam), centerWorld);
-  return { pointsWorld, box, centerWorld, centerCam, pointCount: main.length / 3, voxelM };
+  return { pointsWorld, box, shape, centerWorld, centerCam, pointCount: main.length / 3, voxelM };
 }
 
 /** Points of the most populous cluster; with no cluster at all (all noise), every point. */

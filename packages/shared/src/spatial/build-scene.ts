@@ -8,6 +8,8 @@ import type { Intrinsics, Points } from "../geometry/types.js";
 import { colorName, meanRgb } from "./color-name.js";
 import type { ImagePosition, IntrinsicsSource, SceneGraph, SceneObject } from "./scene-graph.js";
 
+const SHAPE_OF_FIT = { rectangle: "box", circle: "cylinder", sphere: "sphere" } as const;
+
 export interface ObjectObservation {
   label: string;
   score: number;
@@ -70,9 +72,11 @@ export function buildSceneGraph(input: SceneInput): BuiltScene {
       attributes: {
         ...(rgbMean ? { color: { name: colorName(rgbMean), rgb: rgbMean } } : {}),
         imagePosition: imagePositionOf(observation.box2d, width),
+        truncated: touchesBorder(observation.box2d, width, height),
       },
       centerCam: extracted?.centerCam ?? [0, 0, 0],
       box: extracted?.box ?? { center: [0, 0, 0], widthM: 0, lengthM: 0, heightM: 0, yawRad: 0 },
+      shape: extracted ? SHAPE_OF_FIT[extracted.shape] : "box",
       pointCount: extracted?.pointCount ?? 0,
     };
   });
@@ -92,6 +96,11 @@ export function buildSceneGraph(input: SceneInput): BuiltScene {
     objects,
   };
   return { graph, alignment, pointsWorld };
+}
+
+/** Within a pixel of the image border (box2d's x2, y2 may be one past the last pixel). */
+export function touchesBorder(box2d: readonly number[], width: number, height: number): boolean {
+  return box2d[0] <= 1 || box2d[1] <= 1 || box2d[2] >= width - 1 || box2d[3] >= height - 1;
 }
 
 function boxMask(box2d: readonly number[], width: number, height: number): Uint8Array {

@@ -1,7 +1,7 @@
 // Quantitative measurements on a scene graph, in its world frame (z up, metres).
 // - distance: Euclidean distance between the centres of the two upright boxes.
-// - gap: closest distance between the two boxes (0 when they touch or overlap); boxes rather than
-//   raw points so the edge can answer from a stored graph.
+// - gap: closest distance between the two solids (box, vertical cylinder or sphere, as fitted; 0
+//   when they touch or overlap); shapes rather than raw points so the edge can answer from a stored graph.
 // - horizontal_distance: distance between the centres projected on the ground plane (x, y).
 // - vertical_distance: |Δz| between the centres.
 // - width / height: the box's width (horizontal side nearer the viewer's left-right axis) and its
@@ -10,7 +10,7 @@
 //   it. Needs a support plane: without one there is no floor to measure from.
 // - direction: standing at A facing the viewer's forward direction (+y), the clock hour at which B
 //   lies: 12 straight ahead, 3 to the right, 6 behind, 9 to the left (as SpatialRGPT-Bench asks).
-import { uprightBoxDistance } from "../geometry/boxes.js";
+import { solidDistance } from "../geometry/solid-distance.js";
 import { SINGLE_OBJECT_FAMILIES, type QuantitativeFamily } from "./families.js";
 import type { SceneGraph, SceneObject } from "./scene-graph.js";
 
@@ -54,7 +54,7 @@ export function measure(graph: SceneGraph, family: QuantitativeFamily, a: SceneO
   const dx = cb[0] - ca[0], dy = cb[1] - ca[1], dz = cb[2] - ca[2];
   switch (family) {
     case "distance": return { family, valueM: Math.hypot(dx, dy, dz) };
-    case "gap": return { family, valueM: uprightBoxDistance(a.box, b.box) };
+    case "gap": return { family, valueM: solidDistance({ shape: a.shape ?? "box", box: a.box }, { shape: b.shape ?? "box", box: b.box }) };
     case "horizontal_distance": return { family, valueM: Math.hypot(dx, dy) };
     case "vertical_distance": return { family, valueM: Math.abs(dz) };
     case "direction": return { family, clockHour: clockHourOf(dx, dy), angleRad: Math.atan2(dx, dy) };

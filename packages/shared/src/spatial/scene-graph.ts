@@ -18,6 +18,8 @@ export const ObjectAttributes = z.object({
   /** Dominant colour of the object's mask pixels, as a basic colour name and its mean RGB. */
   color: z.object({ name: z.string(), rgb: Rgb }).optional(),
   imagePosition: ImagePosition,
+  /** The 2D box touches the image border: the object may continue outside the picture, so its 3D extent is a lower bound. */
+  truncated: z.boolean().optional(),
 });
 export type ObjectAttributes = z.infer<typeof ObjectAttributes>;
 
@@ -42,6 +44,11 @@ export const SceneObject = z.object({
   centerCam: Vec3,
   /** Upright 3D box in the graph's world frame. `box.center` is the centre in that frame. */
   box: UprightBoxSchema,
+  /**
+   * The solid the box stands for: a box, a vertical cylinder (radius = widthM / 2) or a sphere
+   * (radius = widthM / 2). Absent means box. Gaps are measured between these shapes.
+   */
+  shape: z.enum(["box", "cylinder", "sphere"]).optional(),
   /** Points that survived denoising; 0 means the object has no 3D extent we trust. */
   pointCount: z.number().int().nonnegative(),
 });
