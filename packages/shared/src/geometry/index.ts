@@ -9,4 +9,9 @@ export * from "./statistical-outliers.js";
 export * from "./plane-ransac.js";
 export * from "./dbscan.js";
 export * from "./boxes.js";
-// gravity, object-extract, rigid and vec3 are exported here by their owner.
+export * from "./vec3.js";
+export * from "./rigid.js";
+export * from "./gravity.js";
+export * from "./footprint-fit.js";
+export * from "./solid-distance.js";
+export * from "./object-extract.js";

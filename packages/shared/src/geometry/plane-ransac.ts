@@ -33,6 +33,8 @@ export function pointPlaneDistance(plane: Plane, point: Vec3): number {
   return a * point[0] + b * point[1] + c * point[2] + plane.offset;
 }
 
+const PAIRS: ReadonlyArray<readonly [number, number]> = [[0, 1], [0, 2], [1, 2]];
+
 /**
  * Eigen-decomposition of a symmetric 3×3 matrix (row-major, overwritten) by cyclic Jacobi
  * rotations: slower than the closed form but accurate when eigenvalues nearly coincide, which is
@@ -70,8 +72,6 @@ function jacobiEigen3(a: Float64Array, vectors: Float64Array): void {
     }
   }
 }
-const PAIRS: ReadonlyArray<readonly [number, number]> = [[0, 1], [0, 2], [1, 2]];
-
 /** Orients a plane so the origin is on its non-negative side (offset ≥ 0): a stable sign for callers. */
 function orientedPlane(nx: number, ny: number, nz: number, offset: number): Plane {
   return offset < 0 ? { normal: [-nx, -ny, -nz], offset: -offset } : { normal: [nx, ny, nz], offset };
@@ -130,8 +130,7 @@ function countInliers(points: Points, a: number, b: number, c: number, d: number
   for (let start = 0; start < len; start += chunk) {
     const end = Math.min(len, start + chunk);
     for (let o = start; o < end; o += 3) {
-      const dist = a * points[o] + b * points[o + 1] + c * points[o + 2] + d;
-      const ad = dist < 0 ? -dist : dist;
+      const ad = Math.abs(a * points[o] + b * points[o + 1] + c * points[o + 2] + d);
       if (ad < threshold) {
         count++;
         err += ad;

@@ -22,20 +22,28 @@ export interface CellAssignment {
   table: Uint32Array;
 }
 
-/** Minimum corner of the points' bounding box; throws RangeError on a non-finite coordinate. */
-export function minBound(points: Points): Vec3 {
-  let minX = Infinity, minY = Infinity, minZ = Infinity;
+/** The points' bounding box; throws RangeError on a non-finite coordinate. */
+export function pointBounds(points: Points): { min: Vec3; max: Vec3 } {
+  let minX = Infinity, minY = Infinity, minZ = Infinity, maxX = -Infinity, maxY = -Infinity, maxZ = -Infinity;
   let finite = true;
-  for (let o = 0; o < points.length; o += 3) {
+  for (let o = 0; o + 2 < points.length; o += 3) {
     const x = points[o], y = points[o + 1], z = points[o + 2];
     // x - x is NaN for NaN and ±∞, so one test per point catches both.
     if (x - x + (y - y) + (z - z) !== 0) finite = false;
     if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
     if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
     if (z < minZ) minZ = z;
+    if (z > maxZ) maxZ = z;
   }
   if (!finite) throw new RangeError("points must have finite coordinates (remove NaN/∞ first)");
-  return [minX, minY, minZ];
+  return { min: [minX, minY, minZ], max: [maxX, maxY, maxZ] };
+}
+
+/** Minimum corner of the points' bounding box; throws RangeError on a non-finite coordinate. */
+export function minBound(points: Points): Vec3 {
+  return pointBounds(points).min;
 }
 
 function cellHash(ix: number, iy: number, iz: number, mask: number): number {
@@ -51,6 +59,7 @@ function cellHash(ix: number, iy: number, iz: number, mask: number): number {
  * Assigns every point to the cell floor((p - origin) / cellSizeM). This is exactly Open3D's voxel
  * index arithmetic (double subtraction, then division, then floor), so voxel counts agree with it
  * bit for bit; do not replace the division by a multiplication with the reciprocal.
+ * Throws RangeError on a non-finite coordinate or a cell size too small for int32 coordinates.
  */
 export function assignCells(points: Points, cellSizeM: number, origin: Vec3): CellAssignment {
   if (!(cellSizeM > 0) || !Number.isFinite(cellSizeM)) throw new RangeError(`cell size must be a positive finite number, got ${cellSizeM}`);
@@ -59,16 +68,9 @@ export function assignCells(points: Points, cellSizeM: number, origin: Vec3): Ce
   const [ox, oy, oz] = origin;
   // Same guard as Open3D's "voxel_size is too small": cell coordinates must fit an int32.
   if (n > 0) {
-    let maxExtent = 0;
-    const lo = minBound(points);
-    for (let o = 0; o < points.length; o += 3) {
-      const e = Math.max(points[o] - ox, points[o + 1] - oy, points[o + 2] - oz);
-      if (e > maxExtent) maxExtent = e;
-    }
-    const below = Math.max(ox - lo[0], oy - lo[1], oz - lo[2]);
-    if (maxExtent / cellSizeM >= INT32_LIMIT || below / cellSizeM >= INT32_LIMIT) {
-      throw new RangeError(`cell size ${cellSizeM} m is too small for the extent of the points`);
-    }
+    const { min, max } = pointBounds(points);
+    const reach = Math.max(max[0] - ox, max[1] - oy, max[2] - oz, ox - min[0], oy - min[1], oz - min[2]);
+    if (reach / cellSizeM >= INT32_LIMIT) throw new RangeError(`cell size ${cellSizeM} m is too small for the extent of the points`);
   }
 
   let capacity = 16;

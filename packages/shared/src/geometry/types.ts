@@ -41,7 +41,7 @@ export interface AxisAlignedBox {
  * `yawRad` about z, extruded from `center[2] - heightM/2` to `center[2] + heightM/2`.
  * `widthM` is the horizontal side closer to the viewer's left-right axis (world x), `lengthM` the
  * other horizontal side (front-back), `heightM` the vertical extent. `yawRad` is the angle of the
- * width side from world +x, in (-π/2, π/2].
+ * width side from world +x, in (-π/4, π/4] (a side within 45° of x is by definition the width).
  */
 export interface UprightBox {
   center: Vec3;

@@ -10,7 +10,8 @@ import type { Points } from "./types.js";
 /**
  * One point per occupied voxel of side `voxelM`: the mean of the points in it. Output order is the
  * order in which voxels are first met in the input (Open3D's order is its hash map's; only the set
- * of points is comparable). Example: `voxelDownsample(pointsCam, 0.02)` for a 2 cm cloud.
+ * of points is comparable). Throws RangeError on a bad voxel size or non-finite coordinates.
+ * Example: `voxelDownsample(pointsCam, 0.02)` for a 2 cm cloud.
  */
 export function voxelDownsample(points: Points, voxelM: number): Points {
   if (!(voxelM > 0) || !Number.isFinite(voxelM)) throw new RangeError(`voxel size must be a positive finite number, got ${voxelM}`);
