@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CATALOGUE, PALETTE, mulberry32, randomScene } from "./random-scene.js";
+import { CATALOGUE, PALETTE, randomScene } from "./random-scene.js";
 import { renderScene } from "./render-scene.js";
-
-describe("mulberry32", () => {
-  it("is deterministic per seed and stays in [0, 1)", () => {
-    const a = mulberry32(42), b = mulberry32(42), c = mulberry32(43);
-    const xs = Array.from({ length: 1000 }, () => a());
-    expect(Array.from({ length: 1000 }, () => b())).toEqual(xs);
-    expect(c()).not.toBe(xs[0]);
-    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
-    expect(xs.reduce((s, x) => s + x, 0) / xs.length).toBeCloseTo(0.5, 1);
-  });
-});
 
 describe("randomScene", () => {
   const seeds = Array.from({ length: 20 }, (_, i) => i + 1);

@@ -5,20 +5,10 @@
 // and offset so that code under test cannot get away with confusing the two.
 import type { Vec3 } from "../geometry/types.js";
 import { applyToPoint, invert } from "../geometry/rigid.js";
+import { createRng } from "../geometry/random.js";
 import { canonicalFromWorld, renderScene } from "./render-scene.js";
 import type { CameraSpec, ObjectSpec, Rgb, SceneRender, SceneSpec, WallSpec } from "./render-scene.js";
 
-/** mulberry32: a tiny, fast 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Clearly distinct basic colours, each far from the floor and wall colours. */
 export const PALETTE: ReadonlyArray<{ name: string; rgb: Rgb }> = [
@@ -78,7 +68,7 @@ export interface RandomScene {
 export function randomScene(seed: number, options: RandomSceneOptions = {}): RandomScene {
   const { width = 640, height = 480, minObjects = 2, maxObjects = 5, minVisiblePixels = 30, maxAttempts = 200 } = options;
   if (!(minObjects >= 1 && maxObjects >= minObjects && maxObjects <= PALETTE.length)) throw new RangeError(`need 1 ≤ minObjects ≤ maxObjects ≤ ${PALETTE.length}`);
-  const rng = mulberry32(seed);
+  const rng = createRng(seed);
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const draw = drawScene(rng, width, height, minObjects, maxObjects, options);
     if (!draw) continue;
