@@ -1,0 +1,2 @@
+// Wire and output schemas (zod): one name for each schema and its type.
+export * from "./scene-output.js";
