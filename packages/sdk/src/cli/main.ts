@@ -1,0 +1,74 @@
+// The `spatial` CLI (DESIGN.md's contract): `scene`, `ask`, `models pull|list`. Output on stdout;
+// on failure one line on stderr and a non-zero exit: 2 bad input or usage, 3 model missing or
+// corrupt, 4 server unreachable, 1 anything else (a bug: SPATIAL_DEBUG=1 shows the stack).
+import { Command, CommanderError, Option } from "commander";
+import { runAsk, runScene, type PerceiveCliOptions } from "./perceive-commands.js";
+import { runModelsList, runModelsPull } from "./models-commands.js";
+
+const EXIT = { usage: 2, input: 2, model: 3, server: 4, internal: 1 } as const;
+
+/** Maps an error to its exit code by its machine-readable code. */
+export function exitCodeOf(error: unknown): number {
+  const code = (error as { code?: unknown })?.code;
+  if (error instanceof CommanderError) return EXIT.usage;
+  if (typeof code !== "string") return EXIT.internal;
+  if (code === "usage" || code === "device_unavailable") return EXIT.usage;
+  if (code.startsWith("model_") || code === "unknown_model") return EXIT.model;
+  if (code.startsWith("server_")) return EXIT.server;
+  if (/^(image|depth|intrinsics|objects)_/.test(code)) return EXIT.input;
+  return EXIT.internal;
+}
+
+function perceiveOptions(command: Command): Command {
+  return command
+    .option("--depth <png>", "depth map (16-bit PNG; 0 = no reading)")
+    .option("--depth-scale <units>", "depth units per metre", "1000")
+    .option("--intrinsics <fx,fy,cx,cy>", "camera intrinsics in pixels")
+    .option("--objects <json>", "your own labelled boxes (and masks) instead of detection")
+    .option("--local", "run the pipeline in this process, no server")
+    .option("--server <url>", "the Spatial API to use (default: SPATIAL_API_URL)")
+    .addOption(new Option("--device <device>", "where models run").default("cpu"))
+    .option("--model-dir <dir>", "where models are installed (default: SPATIAL_MODEL_DIR or <repo>/models)")
+    .option("--json", "machine-readable output");
+}
+
+export function buildProgram(): Command {
+  const program = new Command("spatial")
+    .description("Metric spatial understanding of images: 3D scenes and spatial question answering")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith("error: ") ? `spatial: ${s.slice(7)}` : s) })
+    .showHelpAfterError(false);
+
+  perceiveOptions(program.command("scene").argument("<image>", "JPEG, PNG or WebP").description("perceive an image: objects with 3D centres and sizes"))
+    .action(async (image: string, options: PerceiveCliOptions) => runScene(image, options));
+
+  perceiveOptions(program.command("ask").argument("<image>", "JPEG, PNG or WebP").argument("<questions...>", "one or more spatial questions").description("answer spatial questions about an image (perceived once)"))
+    .action(async (image: string, questions: string[], options: PerceiveCliOptions) => runAsk(image, questions, options));
+
+  const models = program.command("models").description("install and inspect models");
+  models.command("pull").argument("[names...]", "models to install (default: the default models)")
+    .option("--mirror <dir>", "install from this directory instead of the upstream URLs (default: SPATIAL_MODEL_MIRROR or ../shared/models)")
+    .option("--force", "re-install even when present")
+    .option("--model-dir <dir>", "where to install")
+    .action(async (names: string[], options) => runModelsPull(names, options));
+  models.command("list").option("--json", "machine-readable output").option("--model-dir <dir>", "where models are installed")
+    .action(async (options) => runModelsList(options));
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed its one line (or the help / version, which are not failures).
+      return error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.version" ? 0 : EXIT.usage;
+    }
+    const code = exitCodeOf(error);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`spatial: ${code === EXIT.internal ? "internal error: " : ""}${message.split("\n")[0]}\n`);
+    if (process.env.SPATIAL_DEBUG === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return code;
+  }
+}
