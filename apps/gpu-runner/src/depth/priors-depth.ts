@@ -84,7 +84,7 @@ export function estimatePriorsDepth(input: PriorsDepthInput): PriorsDepthResult 
     if (!(d.score >= (options.minScore ?? 0.3))) return;
     const [x1, y1, x2, y2] = [Math.max(0, d.box2d[0]), Math.max(0, d.box2d[1]), Math.min(W, d.box2d[2]), Math.min(H, d.box2d[3])];
     if (!(x2 - x1 >= 2 && y2 - y1 >= 2)) return;
-    // Rows in pixel-centre coordinates. A box edge within 2% of the border is taken as cut by the
+    // Rows in pixel-centre coordinates. A box edge within 1% of the border is taken as cut by the
     // frame: detectors' boxes stop a few pixels short of it, and many images have a dark margin.
     const mx = Math.max(1, BORDER_MARGIN * W), my = Math.max(1, BORDER_MARGIN * H);
     const clip = { top: y1 <= my, bottom: y2 >= H - my, left: x1 <= mx, right: x2 >= W - mx };

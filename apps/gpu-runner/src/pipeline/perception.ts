@@ -109,7 +109,7 @@ export class PerceptionPipeline {
     let observations: ObjectObservation[];
     let detections: Detection[] = [];
     if (request.objects) {
-      observations = typeof request.objects === "function" ? await request.objects(image) : request.objects;
+      observations = (typeof request.objects === "function" ? await request.objects(image) : request.objects).map((o) => (o.mask ? { ...o, maskIsExact: true } : o));
     } else {
       detections = await (await this.loadDetector()).detect(image);
       observations = detections.map((d) => ({ label: d.label, score: d.score, box2d: d.box2d }));

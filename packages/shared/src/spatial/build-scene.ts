@@ -17,6 +17,11 @@ export interface ObjectObservation {
   box2d: [number, number, number, number];
   /** Image-sized, non-zero = object. Without one the whole 2D box is used and denoising keeps the main cluster. */
   mask?: Uint8Array;
+  /**
+   * The mask is the caller's own and exact: keep it as given. Other masks (semantic class ∩ box, a
+   * box) may overlap a neighbour's, and overlapping pixels are shared out by depth.
+   */
+  maskIsExact?: boolean;
 }
 
 export interface SceneInput {
@@ -56,12 +61,16 @@ export function buildSceneGraph(input: SceneInput): BuiltScene {
   const alignment = alignToGravity(scenePoints.pointsCam, input.gravity);
   const pointsWorld = new Map<string, Points>();
 
+  const masks = input.objects.map((o) => o.mask ?? boxMask(o.box2d, width, height));
+  const exclusive = shareOverlapsByDepth(input.objects, masks, depth, intrinsics, width);
+
   const objects: SceneObject[] = input.objects.map((observation, index) => {
     const id = `obj-${index}`;
-    const mask = observation.mask ?? boxMask(observation.box2d, width, height);
+    const mask = exclusive[index];
     const lifted = unprojectDepth(depth, intrinsics, { mask });
     const spacingM = sampleSpacingM(lifted.pointsCam, countNonZero(mask), intrinsics.fx);
-    const extracted = extractObject(lifted.pointsCam, alignment.worldFromCam, { sampleSpacingM: spacingM });
+    const anchorCam = centralMedian(lifted.pointsCam, lifted.pixelIndex, observation.box2d, width);
+    const extracted = extractObject(lifted.pointsCam, alignment.worldFromCam, { sampleSpacingM: spacingM, ...(anchorCam ? { anchorCam } : {}) });
     const rgbMean = input.rgb ? meanRgb(input.rgb, width, observation.box2d, observation.mask) : undefined;
     if (extracted) pointsWorld.set(id, extracted.pointsWorld);
     return {
@@ -101,6 +110,56 @@ export function buildSceneGraph(input: SceneInput): BuiltScene {
 /** Within a pixel of the image border (box2d's x2, y2 may be one past the last pixel). */
 export function touchesBorder(box2d: readonly number[], width: number, height: number): boolean {
   return box2d[0] <= 1 || box2d[1] <= 1 || box2d[2] >= width - 1 || box2d[3] >= height - 1;
+}
+
+/**
+ * Where derived masks overlap (parked cars in a row: each car's box holds a piece of its
+ * neighbours), a pixel with a depth reading goes to the object whose central depth it is closest
+ * to; pixels without a reading stay with every mask that had them (they yield no points anyway).
+ * Exact (caller) masks are left alone and never lose pixels.
+ */
+function shareOverlapsByDepth(observations: ObjectObservation[], masks: Uint8Array[], depth: DepthImage, intrinsics: Intrinsics, width: number): Uint8Array[] {
+  const derived = observations.map((o, i) => (o.maskIsExact ? -1 : i)).filter((i) => i >= 0);
+  if (derived.length < 2) return masks;
+  const centralZ = new Float64Array(masks.length).fill(NaN);
+  for (const i of derived) {
+    const lifted = unprojectDepth(depth, intrinsics, { mask: masks[i] });
+    centralZ[i] = centralMedian(lifted.pointsCam, lifted.pixelIndex, observations[i].box2d, width)?.[2] ?? NaN;
+  }
+  const out = masks.map((m, i) => (observations[i].maskIsExact ? m : m.slice()));
+  const metresPerUnit = 1 / depth.unitsPerMetre;
+  for (let p = 0; p < depth.data.length; p++) {
+    const z = depth.data[p] * metresPerUnit;
+    if (!(z > 0) || z === Infinity) continue;
+    let owners = 0, best = -1, bestError = Infinity;
+    for (const i of derived) {
+      if (masks[i][p] === 0) continue;
+      owners++;
+      const error = Math.abs(z - centralZ[i]);
+      if (error < bestError) { bestError = error; best = i; }
+    }
+    if (owners < 2 || best < 0) continue;
+    for (const i of derived) if (i !== best) out[i][p] = 0;
+  }
+  return out;
+}
+
+/**
+ * Per-axis median of the points whose pixels lie in the middle half of the 2D box (the part of a
+ * box a detector centres on the object); undefined when none do.
+ */
+function centralMedian(pointsCam: Points, pixelIndex: Uint32Array, box2d: readonly number[], width: number): [number, number, number] | undefined {
+  const [x1, y1, x2, y2] = box2d;
+  const qx = (x2 - x1) / 4, qy = (y2 - y1) / 4;
+  const xs: number[] = [], ys: number[] = [], zs: number[] = [];
+  for (let i = 0; i < pixelIndex.length; i++) {
+    const u = pixelIndex[i] % width, v = Math.floor(pixelIndex[i] / width);
+    if (u < x1 + qx || u > x2 - qx || v < y1 + qy || v > y2 - qy) continue;
+    xs.push(pointsCam[3 * i]); ys.push(pointsCam[3 * i + 1]); zs.push(pointsCam[3 * i + 2]);
+  }
+  if (zs.length === 0) return undefined;
+  const median = (a: number[]) => a.sort((p, q) => p - q)[a.length >> 1];
+  return [median(xs), median(ys), median(zs)];
 }
 
 function boxMask(box2d: readonly number[], width: number, height: number): Uint8Array {
