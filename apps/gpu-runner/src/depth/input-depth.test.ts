@@ -1,8 +1,8 @@
 import sharp from "sharp";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, beforeAll } from "vitest";
 import { InputError } from "../image/errors.js";
 import { fitDepthToImage, loadDepthMap, resampleDepthNearest } from "./input-depth.js";
-import { fixturePath, haveRgbdFixtures } from "./test-fixtures.js";
+import { fixturePath, requireRgbdFixtures } from "./test-fixtures.js";
 
 /** A single-channel 16-bit PNG of the given values. */
 function png16(width: number, height: number, values: ArrayLike<number>): Promise<Buffer> {
@@ -43,7 +43,8 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 
 const validCount = (data: ArrayLike<number>) => Array.from(data).filter((v) => v > 0).length;
 
-describe.skipIf(!haveRgbdFixtures)("loadDepthMap: real RGB-D frames", () => {
+describe("loadDepthMap: real RGB-D frames", () => {
+  beforeAll(requireRgbdFixtures);
   it("reads NYU's Kinect depth (1000 units per metre) with every 16-bit value intact", async () => {
     const d = await loadDepthMap(fixturePath("nyu_00000", "depth.png"), { imageWidth: 640, imageHeight: 480 });
     expect([d.width, d.height, d.unitsPerMetre, d.data.constructor]).toEqual([640, 480, 1000, Uint16Array]);

@@ -15,11 +15,11 @@
 // "cabinet": −18%, +70%; a bed boxed with its headboard: −27%) and boxes cut early by the black
 // margin of unidepth_demo (+19…+36%). The maps are worse than the objects: box corners that are
 // not the object, and floor rows that are really walls, carry most of the error.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, beforeAll } from "vitest";
 import { evaluateDepthAgainstReference } from "./evaluate.js";
 import { loadDepthMap } from "./input-depth.js";
 import { estimatePriorsDepth, type PriorsDetection } from "./priors-depth.js";
-import { fixtureIntrinsics, fixturePath, haveRgbdFixtures } from "./test-fixtures.js";
+import { fixtureIntrinsics, fixturePath, requireRgbdFixtures } from "./test-fixtures.js";
 
 type Box = [number, number, number, number];
 const det = (label: string, box2d: Box): PriorsDetection => ({ label, score: 0.9, box2d });
@@ -81,7 +81,8 @@ function medianInBox(depth: { width: number; data: ArrayLike<number>; unitsPerMe
   return values.sort((a, b) => a - b)[values.length >> 1];
 }
 
-describe.skipIf(!haveRgbdFixtures)("estimatePriorsDepth on real RGB-D frames", () => {
+describe("estimatePriorsDepth on real RGB-D frames", () => {
+  beforeAll(requireRgbdFixtures);
   for (const f of FRAMES) {
     it(`${f.dir}/${f.depthFile}: absRel under ${f.maxAbsRel}, objects within 15%`, async () => {
       const reference = await loadDepthMap(fixturePath(f.dir, f.depthFile), { imageWidth: f.width, imageHeight: f.height, unitsPerMetre: f.unitsPerMetre });

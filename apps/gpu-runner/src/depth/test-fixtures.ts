@@ -6,7 +6,12 @@ import { fileURLToPath } from "node:url";
 import type { Intrinsics } from "@spatial/shared/geometry";
 
 export const RGBD_FIXTURES = fileURLToPath(new URL("../../../../../shared/fixtures/rgbd/", import.meta.url));
-export const haveRgbdFixtures = existsSync(join(RGBD_FIXTURES, "nyu_00000", "depth.png"));
+const haveRgbdFixtures = existsSync(join(RGBD_FIXTURES, "nyu_00000", "depth.png"));
+
+/** Call in a beforeAll: the fixture tests fail, saying why, when ../shared is absent (never skip silently). */
+export function requireRgbdFixtures(): void {
+  if (!haveRgbdFixtures) throw new Error(`these tests need the RGB-D fixtures in ../shared/fixtures/rgbd (looked in ${RGBD_FIXTURES}); it is missing`);
+}
 
 export function fixturePath(...parts: string[]): string {
   return join(RGBD_FIXTURES, ...parts);
