@@ -1,13 +1,16 @@
-// `npm run bench`: every benchmark, one after another (for now the geometry one).
+// `npm run bench`: every benchmark, one after another (`-- --only=geometry|perception` for one).
 // Exit code: non-zero when a bench cannot run (e.g. ../shared is missing); with `--strict`, also
 // when an agreement check against the reference implementation fails.
 import { BenchSetupError, runGeometryBench } from "./geometry.js";
+import { runPerceptionBench } from "./perception.js";
 
 const strict = process.argv.includes("--strict");
 
 try {
-  const geometry = await runGeometryBench();
-  if (strict && geometry.allPass === false) {
+  const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
+  const geometry = only && only !== "geometry" ? null : await runGeometryBench();
+  if (!only || only === "perception") await runPerceptionBench();
+  if (strict && geometry?.allPass === false) {
     console.error("bench: an agreement check failed (--strict)");
     process.exitCode = 1;
   }
