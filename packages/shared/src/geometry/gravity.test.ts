@@ -82,3 +82,24 @@ describe("worldFromSupportPlane", () => {
     expect(t.rotation.every(Number.isFinite)).toBe(true);
   });
 });
+
+describe("alignToGravity with several horizontal planes", () => {
+  it("takes the floor, not a larger seat or table top above it", () => {
+    // Camera 1.4 m up, level: a big table top 0.7 m below it and a smaller floor patch 1.4 m below.
+    const rng = createRng(5);
+    const pts: number[] = [];
+    for (let i = 0; i < 30000; i++) pts.push((rng() - 0.5) * 3, 0.7, 1.5 + rng() * 2.5);
+    for (let i = 0; i < 12000; i++) pts.push((rng() - 0.5) * 4, 1.4, 2 + rng() * 3);
+    const a = alignToGravity(new Float32Array(pts));
+    expect(a.canonicalized).toBe(true);
+    expect(a.cameraHeightM).toBeCloseTo(1.4, 2);
+  });
+
+  it("uses a table top when it is the only qualifying plane (a tabletop scene)", () => {
+    const rng = createRng(6);
+    const pts: number[] = [];
+    for (let i = 0; i < 30000; i++) pts.push((rng() - 0.5) * 1.5, 0.5, 0.6 + rng() * 1.0);
+    for (let i = 0; i < 60; i++) pts.push((rng() - 0.5) * 4, 1.3, 2 + rng() * 3); // too little floor to qualify
+    expect(alignToGravity(new Float32Array(pts)).cameraHeightM).toBeCloseTo(0.5, 2);
+  });
+});

@@ -3,8 +3,9 @@
 // origin on that plane directly below the camera, y = the camera's forward direction projected on
 // the plane, x = y × z (to the viewer's right).
 //
-// Like SpatialVLM, the support plane is the largest roughly horizontal plane (floor or table top),
-// accepted only with enough inliers. "Roughly horizontal" is judged against the camera's own up
+// Like SpatialVLM, the support plane is a large roughly horizontal plane (floor or table top),
+// accepted only with enough inliers; of several such planes we take the lowest, the floor when it
+// qualifies, since that is what "how high above the floor" means. "Roughly horizontal" is judged against the camera's own up
 // (-y): photos are taken with little roll and moderate pitch, so the floor's normal lies within
 // `maxTiltDeg` of it while walls lie near 90°. When nothing qualifies (a wall fills the view, too
 // few points), we say so with `canonicalized: false` and fall back to the camera's up, never NaN.
@@ -91,24 +92,31 @@ export function alignToGravity(pointsCam: Points, options: GravityOptions = {}):
 
   const cosMaxTilt = Math.cos((maxTiltDeg * Math.PI) / 180);
   const roughlyHorizontal = (n: Vec3) => Math.abs(dot(n, CAMERA_UP)) >= cosMaxTilt;
-  // The largest horizontal plane could be a ceiling (camera below it): drop its points and look again.
-  for (let attempt = 0; attempt < 3; attempt++) {
+  // Several horizontal planes can qualify: the floor, a table top, sofa seats. Elevation is asked
+  // "above the floor", so the lowest qualifying plane wins; a plane above the camera (a ceiling)
+  // never does. Each found plane's points are removed before looking for the next.
+  let best: { normal: Vec3; offset: number; inliers: number } | null = null;
+  for (let attempt = 0; attempt < 4; attempt++) {
     const fit = segmentPlane(cloud, { distanceM, iterations, seed: seed + attempt, acceptNormal: roughlyHorizontal });
     if (!fit || fit.inliers.length < needed) break;
     let { normal, offset } = fit.plane;
     if (dot(normal, CAMERA_UP) < 0) { normal = scale(normal, -1); offset = -offset; }
-    if (offset > 0 && roughlyHorizontal(normal)) {
-      const supportPlaneCam: Plane = { normal, offset };
-      return {
-        canonicalized: true,
-        upSource: "support-plane",
-        worldFromCam: worldFromSupportPlane(supportPlaneCam),
-        supportPlaneCam,
-        cameraHeightM: offset,
-        inlierFraction: fit.inliers.length / total,
-      };
-    }
+    // Floors, table tops and seats are parallel: a later plane tilted against the first is a slope
+    // of leftovers (the floor's noisy fringe, a sofa back), not another support surface.
+    const parallel = !best || dot(normal, best.normal) > Math.cos((10 * Math.PI) / 180);
+    if (offset > 0 && roughlyHorizontal(normal) && parallel && (!best || offset > best.offset)) best = { normal, offset, inliers: fit.inliers.length };
     cloud = withoutIndices(cloud, fit.inliers);
+  }
+  if (best) {
+    const supportPlaneCam: Plane = { normal: best.normal, offset: best.offset };
+    return {
+      canonicalized: true,
+      upSource: "support-plane",
+      worldFromCam: worldFromSupportPlane(supportPlaneCam),
+      supportPlaneCam,
+      cameraHeightM: best.offset,
+      inlierFraction: best.inliers / total,
+    };
   }
   return uncanonicalized(`no roughly horizontal plane below the camera holds ${Math.round(minInlierFraction * 100)}% of the points`);
 }
