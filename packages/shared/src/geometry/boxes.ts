@@ -212,6 +212,20 @@ function pcaRectangle(xy: Float64Array): Rectangle2d {
  * closer to world x, and yawRad (its angle from +x) lands in (-π/4, π/4] ⊂ (-π/2, π/2].
  * Throws RangeError on an empty cloud. Example: `uprightBox(pointsWorld).heightM`.
  */
+/** Width along the side within 45° of world x, yaw folded into (-π/4, π/4] (see `UprightBox`). */
+export function boxFromRectangle(rect: Rectangle2d, z0: number, z1: number): UprightBox {
+  let yaw = rect.angleRad;
+  while (yaw > Math.PI / 2) yaw -= Math.PI;
+  while (yaw <= -Math.PI / 2) yaw += Math.PI;
+  let widthM = rect.sizeU, lengthM = rect.sizeV;
+  if (yaw > Math.PI / 4 || yaw <= -Math.PI / 4) {
+    yaw += yaw > 0 ? -Math.PI / 2 : Math.PI / 2;
+    widthM = rect.sizeV;
+    lengthM = rect.sizeU;
+  }
+  return { center: [rect.center[0], rect.center[1], (z0 + z1) / 2], widthM, lengthM, heightM: z1 - z0, yawRad: yaw };
+}
+
 export function uprightBox(pointsWorld: Points, method: "min-area" | "pca" = "min-area"): UprightBox {
   const n = Math.floor(pointsWorld.length / 3);
   if (n === 0) throw new RangeError("uprightBox needs at least one point");
@@ -226,19 +240,7 @@ export function uprightBox(pointsWorld: Points, method: "min-area" | "pca" = "mi
   }
   if (!Number.isFinite(z0 + z1)) throw new RangeError("uprightBox needs finite coordinates");
   const rect = method === "pca" ? pcaRectangle(xy) : minAreaRectangle(convexHull2d(xy));
-
-  // Fold the side direction into (-π/2, π/2] (a side has no sign), then pick as width the side
-  // within 45° of x: if u is not, v (u turned by 90°) is.
-  let yaw = rect.angleRad;
-  while (yaw > Math.PI / 2) yaw -= Math.PI;
-  while (yaw <= -Math.PI / 2) yaw += Math.PI;
-  let widthM = rect.sizeU, lengthM = rect.sizeV;
-  if (yaw > Math.PI / 4 || yaw <= -Math.PI / 4) {
-    yaw += yaw > 0 ? -Math.PI / 2 : Math.PI / 2;
-    widthM = rect.sizeV;
-    lengthM = rect.sizeU;
-  }
-  return { center: [rect.center[0], rect.center[1], (z0 + z1) / 2], widthM, lengthM, heightM: z1 - z0, yawRad: yaw };
+  return boxFromRectangle(rect, z0, z1);
 }
 
 /** The rectangle's 4 xy corners, counter-clockwise from (-width/2, -length/2) in the box's axes. */

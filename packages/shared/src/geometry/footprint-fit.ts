@@ -12,7 +12,7 @@
 // deep as the object. When the points fit a sphere, or their footprint a circle, tightly enough,
 // we use the fitted shape's full extent instead.
 import type { Points, UprightBox } from "./types.js";
-import { convexHull2d, type Rectangle2d } from "./boxes.js";
+import { boxFromRectangle, convexHull2d, type Rectangle2d } from "./boxes.js";
 
 export type FootprintShape = "rectangle" | "circle" | "sphere";
 
@@ -138,20 +138,6 @@ function solve3(m: Float64Array, b: Float64Array): [number, number, number] | nu
   const col = (k: number, v: Float64Array) => { const c = Float64Array.from(m); c[k] = v[0]; c[3 + k] = v[1]; c[6 + k] = v[2]; return c; };
   const d = (x: Float64Array) => x[0] * (x[4] * x[8] - x[5] * x[7]) - x[1] * (x[3] * x[8] - x[5] * x[6]) + x[2] * (x[3] * x[7] - x[4] * x[6]);
   return [d(col(0, b)) / det, d(col(1, b)) / det, d(col(2, b)) / det];
-}
-
-/** Width along the side within 45° of world x, yaw folded into (-π/4, π/4] (see `UprightBox`). */
-export function boxFromRectangle(rect: Rectangle2d, z0: number, z1: number): UprightBox {
-  let yaw = rect.angleRad;
-  while (yaw > Math.PI / 2) yaw -= Math.PI;
-  while (yaw <= -Math.PI / 2) yaw += Math.PI;
-  let widthM = rect.sizeU, lengthM = rect.sizeV;
-  if (yaw > Math.PI / 4 || yaw <= -Math.PI / 4) {
-    yaw += yaw > 0 ? -Math.PI / 2 : Math.PI / 2;
-    widthM = rect.sizeV;
-    lengthM = rect.sizeU;
-  }
-  return { center: [rect.center[0], rect.center[1], (z0 + z1) / 2], widthM, lengthM, heightM: z1 - z0, yawRad: yaw };
 }
 
 /**

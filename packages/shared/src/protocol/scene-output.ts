@@ -1,7 +1,7 @@
 // The public JSON of a perceived scene and of answers, as DESIGN.md's `spatial` CLI contract fixes
 // it (scripts and evaluations parse it). Snake_case and the field names are part of the contract.
 import { z } from "zod";
-import type { Answer } from "../spatial/answer.js";
+import { Answer } from "../spatial/answer.js";
 import type { SceneGraph, SceneObject } from "../spatial/scene-graph.js";
 
 const Vec3 = z.tuple([z.number(), z.number(), z.number()]);
@@ -28,15 +28,8 @@ export const SceneOutput = z.object({
 });
 export type SceneOutput = z.infer<typeof SceneOutput>;
 
-export const AnswerOutput = z.object({
-  text: z.string(),
-  type: z.enum(["bool", "choice", "number", "text"]),
-  bool: z.boolean().optional(),
-  choice: z.string().optional(),
-  /** Any length or distance, in metres, whatever unit the text uses. */
-  value_m: z.number().optional(),
-  clock_hour: z.number().int().min(1).max(12).optional(),
-});
+/** An answer as printed: the structured value, without the graph-internal object ids (see `objects`). */
+export const AnswerOutput = Answer.omit({ objectIds: true, unit: true });
 export type AnswerOutput = z.infer<typeof AnswerOutput>;
 
 export const AskOutputLine = z.object({
