@@ -1,23 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { RgbImage } from "../image/rgb-image.js";
 import { ModelEntry } from "../models/manifest.js";
-import { buildOnnxModel } from "../testing/tiny-onnx.js";
+import { tinyDepthNet } from "../testing/tiny-models.js";
 import { MetricDepthModel, postprocessDepth } from "./metric-depth-model.js";
-
-/** depth = 10 × mean over channels of the input (inputs are v / 255), optionally average-pooled 2×2. */
-function tinyDepthNet(pool: boolean): Uint8Array {
-  return buildOnnxModel({
-    inputs: [{ name: "pixel_values", type: "float32", shape: [1, 3, "h", "w"] }],
-    outputs: [{ name: "predicted_depth", type: "float32", shape: pool ? [1, 1, "oh", "ow"] : [1, "h", "w"] }],
-    initializers: [{ name: "ten", dims: [], data: new Float32Array([10]) }, { name: "axes", dims: [1], data: new BigInt64Array([1n]) }],
-    nodes: [
-      { op: "ReduceMean", inputs: ["pixel_values", "axes"], outputs: ["m"], attrs: { keepdims: pool ? 1 : 0 } },
-      { op: "Mul", inputs: ["m", "ten"], outputs: [pool ? "scaled" : "predicted_depth"] },
-      ...(pool ? [{ op: "AveragePool", inputs: ["scaled"], outputs: ["predicted_depth"], attrs: { kernel_shape: [2, 2], strides: [2, 2] } }] : []),
-    ],
-    opset: 18,
-  });
-}
 
 function entry(preprocess: Record<string, unknown>, options: Record<string, unknown> = {}): ModelEntry {
   return ModelEntry.parse({

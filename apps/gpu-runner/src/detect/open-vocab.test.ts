@@ -4,74 +4,8 @@ import { join } from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ModelEntry } from "../models/manifest.js";
-import { buildOnnxModel } from "../testing/tiny-onnx.js";
+import { BOXES, TOKENIZER_JSON, tinyOwl } from "../testing/tiny-models.js";
 import { decodeOpenVocabOutput, encodeQueries, OpenVocabDetector } from "./open-vocab.js";
-
-const VOCAB = { "<pad>": 0, "<s>": 1, "</s>": 2, "<unk>": 3, a: 4, photo: 5, of: 6, cat: 7, dog: 8, remote: 9 };
-const special = (content: string, id: number) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
-const TOKENIZER_JSON = {
-  version: "1.0",
-  truncation: null,
-  padding: null,
-  added_tokens: [special("<pad>", 0), special("<s>", 1), special("</s>", 2), special("<unk>", 3)],
-  normalizer: { type: "Lowercase" },
-  pre_tokenizer: { type: "Whitespace" },
-  model: { type: "WordLevel", vocab: VOCAB, unk_token: "<unk>" },
-  post_processor: {
-    type: "TemplateProcessing",
-    single: [{ SpecialToken: { id: "<s>", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }, { SpecialToken: { id: "</s>", type_id: 0 } }],
-    pair: [],
-    special_tokens: { "<s>": { id: "<s>", ids: [1], tokens: ["<s>"] }, "</s>": { id: "</s>", ids: [2], tokens: ["</s>"] } },
-  },
-  decoder: null,
-};
-
-// Four boxes (normalised cx, cy, w, h on the model input). Box 3 overlaps box 0 (IoU 0.6).
-const BOXES = [0.25, 0.5, 0.2, 0.4, /**/ 0.75, 0.25, 0.1, 0.1, /**/ 0.6, 0.6, 0.3, 0.2, /**/ 0.26, 0.5, 0.2, 0.3];
-// Per token, its logit contribution to each box; the pad row would swamp everything if the
-// attention mask were ignored.
-const EMBED: Record<number, number[]> = { 0: [-100, -100, -100, -100], 3: [-6, -6, -6, -6], 7: [6, -6, -6, 4], 8: [-6, -6, 6, -6], 9: [-6, -1, -6, -6] };
-
-/**
- * OWL-ViT's tensor names and shapes; logits[0, b, q] = Σ_t mask[q, t] · EMBED[ids[q, t]][b] + 0 · mean(pixels).
- */
-function tinyOwl(): Uint8Array {
-  const table = new Float32Array(10 * 4);
-  for (const [id, row] of Object.entries(EMBED)) table.set(row, Number(id) * 4);
-  return buildOnnxModel({
-    inputs: [
-      { name: "input_ids", type: "int64", shape: ["queries", "tokens"] },
-      { name: "pixel_values", type: "float32", shape: [1, 3, "height", "width"] },
-      { name: "attention_mask", type: "int64", shape: ["queries", "tokens"] },
-    ],
-    outputs: [
-      { name: "logits", type: "float32", shape: [1, 4, "queries"] },
-      { name: "pred_boxes", type: "float32", shape: [1, 4, 4] },
-    ],
-    initializers: [
-      { name: "table", dims: [10, 4], data: table },
-      { name: "boxes", dims: [1, 4, 4], data: new Float32Array(BOXES) },
-      { name: "zero", dims: [], data: new Float32Array([0]) },
-      { name: "axis0", dims: [1], data: new BigInt64Array([0n]) },
-      { name: "axis1", dims: [1], data: new BigInt64Array([1n]) },
-      { name: "axis2", dims: [1], data: new BigInt64Array([2n]) },
-    ],
-    nodes: [
-      { op: "Gather", inputs: ["table", "input_ids"], outputs: ["per_token"], attrs: { axis: 0 } },
-      { op: "Cast", inputs: ["attention_mask"], outputs: ["mask_f"], attrs: { to: 1 } },
-      { op: "Unsqueeze", inputs: ["mask_f", "axis2"], outputs: ["mask3"] },
-      { op: "Mul", inputs: ["per_token", "mask3"], outputs: ["masked"] },
-      { op: "ReduceSum", inputs: ["masked", "axis1"], outputs: ["qb"], attrs: { keepdims: 0 } },
-      { op: "Transpose", inputs: ["qb"], outputs: ["bq"], attrs: { perm: [1, 0] } },
-      { op: "ReduceMean", inputs: ["pixel_values"], outputs: ["pixel_mean"], attrs: { keepdims: 0 } },
-      { op: "Mul", inputs: ["pixel_mean", "zero"], outputs: ["nothing"] },
-      { op: "Add", inputs: ["bq", "nothing"], outputs: ["bq_tied"] },
-      { op: "Unsqueeze", inputs: ["bq_tied", "axis0"], outputs: ["logits"] },
-      { op: "Identity", inputs: ["boxes"], outputs: ["pred_boxes"] },
-    ],
-    opset: 18,
-  });
-}
 
 function entryFor(preprocess: object, options: object = {}): ModelEntry {
   const file = { file: "x.onnx", url: "https://example.com/x.onnx", sha256: "0".repeat(64) };

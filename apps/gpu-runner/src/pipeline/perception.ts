@@ -1,6 +1,6 @@
 // One image in, one scene graph out: decode → intrinsics → objects (the caller's, or detection) →
 // depth (the caller's map, a metric depth model, or size priors) → per-object masks (the caller's,
-// semantic segmentation ∩ box, a promptable segmenter, or the main depth cluster in the box) →
+// a promptable segmenter, semantic segmentation ∩ box, or the main depth cluster in the box) →
 // 3D lifting (packages/shared). Models load on first use and stay loaded for the next image.
 import type { Intrinsics } from "@spatial/shared/geometry";
 import type { DepthImage } from "@spatial/shared/geometry";
@@ -16,8 +16,12 @@ import { YoloxDetector } from "../detect/yolox.js";
 import { DeeplabSegmenter } from "../segment/deeplab.js";
 import { masksFromSemantic } from "../segment/label-map.js";
 import { maskFromDepth } from "../segment/depth-mask.js";
-import { findModel, loadManifest, type LoadedManifest } from "../models/registry.js";
-import { installedModelPath, modelDir as defaultModelDir } from "../models/store.js";
+import { OpenVocabDetector } from "../detect/open-vocab.js";
+import { nmsDetections } from "../detect/nms.js";
+import { SamSegmenter } from "../segment/sam.js";
+import type { ModelEntry, ModelTask } from "../models/manifest.js";
+import { findModel, loadManifest, modelsForTask, type LoadedManifest } from "../models/registry.js";
+import { installedModelPath, modelDir as defaultModelDir, modelStatus } from "../models/store.js";
 import type { DeviceName } from "../runtime/onnx.js";
 
 export const STAGES = ["decode", "detect", "depth", "segment", "lift"] as const;
@@ -28,10 +32,16 @@ export interface PipelineOptions {
   modelDir?: string;
   /** Extra model manifests (a user's own depth model, detector...). */
   manifestPaths?: string[];
-  /** Model names by role; defaults: the built-in detector and segmenter, no depth model. */
+  /** Model names by role; defaults: the built-in detector and segmenter. */
   detector?: string;
   segmenter?: string | null;
-  depthModel?: string | null;
+  /**
+   * Optional models (default "auto": the first installed model of that task in the manifest, so a
+   * user who adds one to their manifest and pulls it gets it; null: never).
+   */
+  depthModel?: string | null | "auto";
+  openVocabDetector?: string | null | "auto";
+  promptableSegmenter?: string | null | "auto";
   decodeLimits?: DecodeLimits;
 }
 
@@ -41,6 +51,8 @@ export interface PerceiveRequest {
   /** The caller's depth map: 16-bit PNG bytes or path, and its units per metre. */
   depth?: { input: Buffer | string; unitsPerMetre: number };
   intrinsics?: Intrinsics;
+  /** Object names to look for with the open-vocabulary detector, when there is one (e.g. the nouns of the questions). */
+  queries?: string[];
   /** The caller's objects instead of detection. */
   objects?: ObjectObservation[] | ((image: { width: number; height: number }) => Promise<ObjectObservation[]>);
 }
@@ -60,6 +72,8 @@ export class PerceptionPipeline {
   private detector?: Promise<YoloxDetector>;
   private segmenter?: Promise<DeeplabSegmenter | null>;
   private depthModel?: Promise<MetricDepthModel | null>;
+  private openVocab?: Promise<OpenVocabDetector | null>;
+  private promptable?: Promise<SamSegmenter | null>;
 
   private constructor(private readonly options: PipelineOptions, private readonly manifest: LoadedManifest) {}
 
@@ -83,10 +97,42 @@ export class PerceptionPipeline {
     return this.segmenter;
   }
 
+  /** The configured model of a task: by name, the first installed one ("auto"), or none. */
+  private async optionalModel(choice: string | null | "auto" | undefined, task: ModelTask): Promise<ModelEntry | null> {
+    if (choice === null) return null;
+    if (choice !== undefined && choice !== "auto") return findModel(this.manifest, choice);
+    const dir = this.options.modelDir ?? defaultModelDir();
+    for (const entry of modelsForTask(this.manifest, task)) if ((await modelStatus(entry, { modelDir: dir })).status === "installed") return entry;
+    return null;
+  }
+
+  private async files(entry: ModelEntry): Promise<Record<string, string>> {
+    const dir = this.options.modelDir ?? defaultModelDir();
+    const roles = Object.keys(entry.files);
+    return Object.fromEntries(await Promise.all(roles.map(async (role) => [role, await installedModelPath(entry, role, { modelDir: dir })])));
+  }
+
   private loadDepthModel(): Promise<MetricDepthModel | null> {
-    const name = this.options.depthModel;
-    this.depthModel ??= !name ? Promise.resolve(null) : this.modelPath(name).then(({ path, entry }) => MetricDepthModel.load(path, entry, { device: this.options.device }));
+    this.depthModel ??= this.optionalModel(this.options.depthModel, "metric-depth").then(async (entry) => (entry ? MetricDepthModel.load((await this.files(entry)).model, entry, { device: this.options.device }) : null));
     return this.depthModel;
+  }
+
+  private loadOpenVocab(): Promise<OpenVocabDetector | null> {
+    this.openVocab ??= this.optionalModel(this.options.openVocabDetector, "open-vocab-detection").then(async (entry) => {
+      if (!entry) return null;
+      const f = await this.files(entry);
+      return OpenVocabDetector.load({ model: f.model, tokenizer: f.tokenizer }, entry, { device: this.options.device });
+    });
+    return this.openVocab;
+  }
+
+  private loadPromptable(): Promise<SamSegmenter | null> {
+    this.promptable ??= this.optionalModel(this.options.promptableSegmenter, "promptable-segmentation").then(async (entry) => {
+      if (!entry) return null;
+      const f = await this.files(entry);
+      return SamSegmenter.load({ model: f.model, decoder: f.decoder }, entry, { device: this.options.device });
+    });
+    return this.promptable;
   }
 
   async perceive(request: PerceiveRequest, onStage?: StageListener): Promise<PerceiveResult> {
@@ -112,6 +158,10 @@ export class PerceptionPipeline {
       observations = (typeof request.objects === "function" ? await request.objects(image) : request.objects).map((o) => (o.mask ? { ...o, maskIsExact: true } : o));
     } else {
       detections = await (await this.loadDetector()).detect(image);
+      // Names the closed-set detector did not find go to the open-vocabulary detector, if any.
+      const missing = [...new Set((request.queries ?? []).map((q) => q.trim().toLowerCase()).filter((q) => q && !detections.some((d) => d.label === q)))];
+      const openVocab = missing.length > 0 ? await this.loadOpenVocab() : null;
+      if (openVocab) detections = nmsDetections([...detections, ...(await openVocab.detect(image, missing))], { iouThreshold: 0.7 });
       observations = detections.map((d) => ({ label: d.label, score: d.score, box2d: d.box2d }));
     }
     lap("detect", { image, detections });
@@ -132,7 +182,11 @@ export class PerceptionPipeline {
     lap("depth", { image, detections, depth });
 
     const needMasks = observations.some((o) => !o.mask);
-    if (needMasks) {
+    const promptable = needMasks ? await this.loadPromptable() : null;
+    if (promptable) {
+      await promptable.embed(image);
+      observations = await Promise.all(observations.map(async (o) => (o.mask ? o : { ...o, mask: await promptable.maskForBox(o.box2d) })));
+    } else if (needMasks) {
       const segmenter = await this.loadSegmenter();
       const semantic = segmenter ? await segmenter.segment(image) : null;
       const semanticMasks = semantic ? masksFromSemantic(observations, semantic) : observations.map(() => null);
@@ -158,7 +212,7 @@ export class PerceptionPipeline {
   }
 
   async dispose(): Promise<void> {
-    const loaded = await Promise.allSettled([this.detector, this.segmenter, this.depthModel].filter(Boolean));
+    const loaded = await Promise.allSettled([this.detector, this.segmenter, this.depthModel, this.openVocab, this.promptable].filter(Boolean));
     await Promise.all(loaded.map((r) => (r.status === "fulfilled" && r.value ? r.value.dispose() : undefined)));
   }
 }

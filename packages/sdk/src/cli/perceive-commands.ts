@@ -1,7 +1,7 @@
 // `spatial scene` and `spatial ask`: perceive the image once (in-process with --local), then print
 // the scene or answer each question in order. JSON output follows DESIGN.md's contract exactly.
 import { askOutputLine, sceneOutput, type ObjectOutput } from "@spatial/shared/protocol";
-import { answerQuestion, type SceneGraph } from "@spatial/shared";
+import { answerQuestion, objectNamesIn, type SceneGraph } from "@spatial/shared";
 import { PerceptionPipeline, parseDevice, loadObjectsFile } from "@spatial/gpu-runner";
 import { parseIntrinsics, parsePositive, UsageError } from "./args.js";
 
@@ -24,7 +24,7 @@ export class ServerError extends Error {
   }
 }
 
-async function perceive(imagePath: string, options: PerceiveCliOptions): Promise<SceneGraph> {
+async function perceive(imagePath: string, options: PerceiveCliOptions, queries: string[] = []): Promise<SceneGraph> {
   // Check every option before any model loads: a typo should fail in milliseconds.
   const intrinsics = options.intrinsics !== undefined ? parseIntrinsics(options.intrinsics) : undefined;
   const unitsPerMetre = parsePositive("--depth-scale", options.depthScale);
@@ -38,6 +38,7 @@ async function perceive(imagePath: string, options: PerceiveCliOptions): Promise
   try {
     const { graph } = await pipeline.perceive({
       image: imagePath,
+      queries,
       ...(options.depth ? { depth: { input: options.depth, unitsPerMetre } } : {}),
       ...(intrinsics ? { intrinsics } : {}),
       ...(options.objects ? { objects: (size: { width: number; height: number }) => loadObjectsFile(options.objects!, size) } : {}),
@@ -71,7 +72,8 @@ export async function runScene(imagePath: string, options: PerceiveCliOptions): 
 
 export async function runAsk(imagePath: string, questions: string[], options: PerceiveCliOptions): Promise<void> {
   if (questions.some((q) => q.trim() === "")) throw new UsageError("questions must not be empty");
-  const graph = await perceive(imagePath, options);
+  // The questions' nouns go to an open-vocabulary detector when one is installed ("the piano").
+  const graph = await perceive(imagePath, options, questions.flatMap(objectNamesIn));
   for (const question of questions) {
     const line = askOutputLine(question, answerQuestion(question, graph), graph);
     if (options.json) process.stdout.write(`${JSON.stringify(line)}\n`);

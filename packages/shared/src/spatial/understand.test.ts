@@ -252,3 +252,12 @@ describe("units asked for", () => {
     expect(answer.text).toMatch(/\b80 centimeters\b/);
   });
 });
+
+describe("objectNamesIn", () => {
+  it("finds lexicon terms and unknown nouns without a scene", async () => {
+    const { objectNamesIn } = await import("./understand.js");
+    expect(objectNamesIn("Is the red mug to the left of the piano?")).toEqual(["mug", "piano"]);
+    expect(objectNamesIn("How far is the couch from the cell phones?")).toEqual(["couch", "cell phone"]);
+    expect(objectNamesIn("How tall is it?")).toEqual([]);
+  });
+});

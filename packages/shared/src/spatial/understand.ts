@@ -420,3 +420,23 @@ export function answerQuestion(question: string, graph: SceneGraph): Answer {
   if (isUnanswerable(parsed)) return { text: parsed.message, type: "text", objectIds: parsed.objectIds };
   return answerQuery(graph, parsed);
 }
+
+const NO_OBJECTS: SceneGraph = {
+  version: 1, image: { width: 1, height: 1 }, intrinsics: { fx: 1, fy: 1, cx: 0, cy: 0, source: "fov-estimate" }, depth: { source: "priors" },
+  frame: { canonicalized: false, upSource: "camera", worldFromCam: { rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], translation: [0, 0, 0] }, cameraHeightM: 0 },
+  objects: [],
+};
+
+/**
+ * The object names a question mentions, before any scene exists: lexicon terms ("couch", "cell
+ * phone") and an unknown noun after a determiner ("the piano"). These are the text queries for an
+ * open-vocabulary detector. Example: objectNamesIn("Is the red mug left of the piano?") → ["mug", "piano"].
+ */
+export function objectNamesIn(question: string): string[] {
+  const tokens = tokenize(normalizeText(question));
+  const mentions = findMentions(tokens, NO_OBJECTS);
+  const names = mentions.map((m) => m.spec.term);
+  const unknown = unknownNoun(tokens, mentions);
+  if (unknown) names.push(unknown);
+  return [...new Set(names)];
+}
