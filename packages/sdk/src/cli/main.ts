@@ -14,7 +14,7 @@ export function exitCodeOf(error: unknown): number {
   if (typeof code !== "string") return EXIT.internal;
   if (code === "usage" || code === "device_unavailable") return EXIT.usage;
   if (code.startsWith("model_") || code === "unknown_model") return EXIT.model;
-  if (code.startsWith("server_")) return EXIT.server;
+  if (code.startsWith("server_") || code.startsWith("runner_")) return EXIT.server;
   if (/^(image|depth|intrinsics|objects)_/.test(code)) return EXIT.input;
   return EXIT.internal;
 }

@@ -1,9 +1,12 @@
 // `spatial scene` and `spatial ask`: perceive the image once (in-process with --local), then print
 // the scene or answer each question in order. JSON output follows DESIGN.md's contract exactly.
-import { askOutputLine, sceneOutput, type ObjectOutput } from "@spatial/shared/protocol";
+import { readFile } from "node:fs/promises";
+import { askOutputLine, sceneOutput, type AskOutputLine, type ObjectOutput } from "@spatial/shared/protocol";
+import { SceneGraph as SceneGraphSchema } from "@spatial/shared";
 import { answerQuestion, objectNamesIn, type SceneGraph } from "@spatial/shared";
 import { PerceptionPipeline, parseDevice, loadObjectsFile } from "@spatial/gpu-runner";
 import { parseIntrinsics, parsePositive, UsageError } from "./args.js";
+import { ApiError, createClient } from "../client.js";
 
 export interface PerceiveCliOptions {
   depth?: string;
@@ -18,13 +21,58 @@ export interface PerceiveCliOptions {
 }
 
 export class ServerError extends Error {
-  constructor(readonly code: "server_unavailable", message: string) {
+  constructor(readonly code: string, message: string) {
     super(message);
     this.name = "ServerError";
   }
 }
 
-async function perceive(imagePath: string, options: PerceiveCliOptions, queries: string[] = []): Promise<SceneGraph> {
+async function readInput(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch {
+    throw Object.assign(new Error(`${what} file ${path} does not exist or cannot be read`), { code: what === "image" ? "image_not_found" : what === "depth" ? "depth_not_found" : "objects_not_found" });
+  }
+}
+
+/** Server mode: upload to the edge, follow the job's events, return its scene (and answers). */
+async function perceiveOnServer(server: string, imagePath: string, options: PerceiveCliOptions, questions: string[]): Promise<{ graph: SceneGraph; answers: AskOutputLine[] }> {
+  const apiKey = process.env.SPATIAL_API_KEY;
+  if (!apiKey) throw new UsageError("SPATIAL_API_KEY is not set: the server needs an API key (or pass --local)");
+  let objects: { label: string; box2d: [number, number, number, number] }[] | undefined;
+  if (options.objects) {
+    const parsed = JSON.parse((await readInput(options.objects, "objects")).toString("utf8")) as { objects?: { label: string; box2d: [number, number, number, number]; mask?: string }[] };
+    if (parsed.objects?.some((o) => o.mask)) throw new UsageError("masks in --objects are only supported with --local");
+    objects = parsed.objects?.map(({ label, box2d }) => ({ label, box2d }));
+  }
+  const client = createClient({ baseUrl: server, apiKey });
+  const intrinsics = options.intrinsics !== undefined ? parseIntrinsics(options.intrinsics) : undefined;
+  try {
+    const { job } = await client.createJob({
+      image: await readInput(imagePath, "image"),
+      ...(options.depth ? { depth: await readInput(options.depth, "depth") } : {}),
+      options: { questions, depthScale: parsePositive("--depth-scale", options.depthScale), ...(intrinsics ? { intrinsics } : {}), ...(objects ? { objects } : {}) },
+    });
+    let graph: SceneGraph | undefined;
+    const answers: AskOutputLine[] = [];
+    for await (const event of client.events(job.id)) {
+      if (event.type === "scene.graph") graph = SceneGraphSchema.parse(event.graph);
+      else if (event.type === "answer.final") answers[event.index] = event.line;
+      else if (event.type === "job.failed") throw new ServerError(event.code, event.message);
+      else if (event.type === "job.cancelled") throw new ServerError("server_job_cancelled", `job ${job.id} was cancelled`);
+    }
+    if (!graph) throw new ServerError("server_incomplete", `job ${job.id} ended without a scene`);
+    return { graph, answers };
+  } catch (e) {
+    if (e instanceof ApiError) {
+      const code = e.status === 0 ? "server_unreachable" : e.status === 400 || e.status === 413 || e.status === 415 ? `image_${e.code}` : `server_${e.code}`;
+      throw new ServerError(code, `${server}: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+async function perceive(imagePath: string, options: PerceiveCliOptions, questions: string[] = []): Promise<{ graph: SceneGraph; answers?: AskOutputLine[] }> {
   // Check every option before any model loads: a typo should fail in milliseconds.
   const intrinsics = options.intrinsics !== undefined ? parseIntrinsics(options.intrinsics) : undefined;
   const unitsPerMetre = parsePositive("--depth-scale", options.depthScale);
@@ -32,18 +80,19 @@ async function perceive(imagePath: string, options: PerceiveCliOptions, queries:
   if (!options.local) {
     const server = options.server ?? process.env.SPATIAL_API_URL;
     if (!server) throw new UsageError("no server given: pass --local to run the pipeline in this process, or --server URL (or set SPATIAL_API_URL)");
-    throw new ServerError("server_unavailable", `cannot use the server ${server}: this build of the CLI has no client for the edge API yet; pass --local`);
+    return perceiveOnServer(server, imagePath, options, questions);
   }
   const pipeline = await PerceptionPipeline.create({ device, ...(options.modelDir ? { modelDir: options.modelDir } : {}) });
   try {
     const { graph } = await pipeline.perceive({
       image: imagePath,
-      queries,
+      // The questions' nouns go to an open-vocabulary detector when one is installed ("the piano").
+      queries: questions.flatMap(objectNamesIn),
       ...(options.depth ? { depth: { input: options.depth, unitsPerMetre } } : {}),
       ...(intrinsics ? { intrinsics } : {}),
       ...(options.objects ? { objects: (size: { width: number; height: number }) => loadObjectsFile(options.objects!, size) } : {}),
     });
-    return graph;
+    return { graph };
   } finally {
     await pipeline.dispose();
   }
@@ -58,7 +107,7 @@ function describeObject(o: ObjectOutput): string {
 }
 
 export async function runScene(imagePath: string, options: PerceiveCliOptions): Promise<void> {
-  const out = sceneOutput(await perceive(imagePath, options));
+  const out = sceneOutput((await perceive(imagePath, options)).graph);
   if (options.json) {
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return;
@@ -72,10 +121,9 @@ export async function runScene(imagePath: string, options: PerceiveCliOptions): 
 
 export async function runAsk(imagePath: string, questions: string[], options: PerceiveCliOptions): Promise<void> {
   if (questions.some((q) => q.trim() === "")) throw new UsageError("questions must not be empty");
-  // The questions' nouns go to an open-vocabulary detector when one is installed ("the piano").
-  const graph = await perceive(imagePath, options, questions.flatMap(objectNamesIn));
-  for (const question of questions) {
-    const line = askOutputLine(question, answerQuestion(question, graph), graph);
+  const { graph, answers } = await perceive(imagePath, options, questions);
+  for (const [i, question] of questions.entries()) {
+    const line = answers?.[i] ?? askOutputLine(question, answerQuestion(question, graph), graph);
     if (options.json) process.stdout.write(`${JSON.stringify(line)}\n`);
     else process.stdout.write(`${line.answer.text}\n${line.objects.map((o) => `  ${describeObject(o)}\n`).join("")}`);
   }
