@@ -62,6 +62,8 @@ export interface PerceiveResult {
   image: RgbImage;
   detections: Detection[];
   depth: DepthImage;
+  /** The objects as lifted: labels, boxes and the masks used (the caller's, or derived). */
+  observations: ObjectObservation[];
   timingsMs: Partial<Record<Stage, number>>;
 }
 
@@ -196,7 +198,7 @@ export class PerceptionPipeline {
         return mask ? { ...o, mask } : o;
       });
     }
-    lap("segment", { image, detections, depth });
+    lap("segment", { image, detections, depth, observations });
 
     const { graph } = buildSceneGraph({
       width: image.width,
@@ -207,8 +209,8 @@ export class PerceptionPipeline {
       depthSource,
       objects: observations,
     });
-    lap("lift", { image, detections, depth, graph });
-    return { graph, image, detections, depth, timingsMs };
+    lap("lift", { image, detections, depth, observations, graph });
+    return { graph, image, detections, depth, observations, timingsMs };
   }
 
   async dispose(): Promise<void> {
