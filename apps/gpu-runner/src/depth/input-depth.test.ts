@@ -2,7 +2,7 @@ import sharp from "sharp";
 import { describe, expect, it, beforeAll } from "vitest";
 import { InputError } from "../image/errors.js";
 import { fitDepthToImage, loadDepthMap, resampleDepthNearest } from "./input-depth.js";
-import { fixturePath, requireRgbdFixtures } from "./test-fixtures.js";
+import { fixturePath, requireRgbdFixtures } from "../testing/fixtures.js";
 
 /** A single-channel 16-bit PNG of the given values. */
 function png16(width: number, height: number, values: ArrayLike<number>): Promise<Buffer> {

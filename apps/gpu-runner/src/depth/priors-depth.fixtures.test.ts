@@ -19,7 +19,7 @@ import { describe, expect, it, beforeAll } from "vitest";
 import { evaluateDepthAgainstReference } from "./evaluate.js";
 import { loadDepthMap } from "./input-depth.js";
 import { estimatePriorsDepth, type PriorsDetection } from "./priors-depth.js";
-import { fixtureIntrinsics, fixturePath, requireRgbdFixtures } from "./test-fixtures.js";
+import { fixtureIntrinsics, fixturePath, requireRgbdFixtures } from "../testing/fixtures.js";
 
 type Box = [number, number, number, number];
 const det = (label: string, box2d: Box): PriorsDetection => ({ label, score: 0.9, box2d });

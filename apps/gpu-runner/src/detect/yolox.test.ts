@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { fixtureImage, realModel } from "./test-fixtures.js";
+import { fixtureImage, realModel } from "../testing/fixtures.js";
 import { decodeYoloxOutput, YoloxDetector } from "./yolox.js";
 
 const labels = ["person", "car", "dog"];

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { boxPixelRange } from "../detect/detection.js";
-import { fixtureImage, realModel } from "../detect/test-fixtures.js";
+import { fixtureImage, realModel } from "../testing/fixtures.js";
 import { YoloxDetector } from "../detect/yolox.js";
 import { classIndexFromLogits, DeeplabSegmenter, type LogitsGrid } from "./deeplab.js";
 import { masksFromSemantic } from "./label-map.js";

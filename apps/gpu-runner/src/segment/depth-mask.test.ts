@@ -1,7 +1,7 @@
 import type { DepthImage, Intrinsics, Plane } from "@spatial/shared/geometry";
 import { describe, expect, it } from "vitest";
 import { boxPixelRange, type Box2d } from "../detect/detection.js";
-import { fixtureDepth } from "../detect/test-fixtures.js";
+import { fixtureDepth } from "../testing/fixtures.js";
 import { maskFromDepth } from "./depth-mask.js";
 
 // A 640×480 camera 1 m above a floor (camera y = +1), looking at a wall 5 m away; a 0.8 × 0.8 × 0.6 m
