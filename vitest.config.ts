@@ -1,11 +1,43 @@
-import { defineConfig } from "vitest/config";
+import { fileURLToPath } from "node:url";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { configDefaults, defineConfig } from "vitest/config";
 
-// One `vitest run` for the whole repo. The JSON report is what .ci/run counts from:
-// CI does not read vitest's own summary line.
+// One `vitest run` for the whole repo, in two projects: "node" (everything that runs in Node) and
+// "edge" (apps/edge inside workerd through @cloudflare/vitest-pool-workers, with the worker of
+// wrangler.toml, its Durable Objects, D1 with the migrations applied and R2). The JSON report is
+// what .ci/run counts from: CI does not read vitest's own summary line.
+const migrations = fileURLToPath(new URL("./migrations", import.meta.url));
+
 export default defineConfig({
   test: {
-    include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "test/**/*.test.ts"],
     reporters: ["default", ["json", { outputFile: ".reports/vitest.json" }]],
     testTimeout: 30_000,
+    projects: [
+      {
+        test: {
+          name: "node",
+          include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "apps/edge/**"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              // Test-only bindings: the migrations for the setup file, and short runner timings.
+              bindings: { TEST_MIGRATIONS: await readD1Migrations(migrations), HEARTBEAT_INTERVAL_MS: "1000", LEASE_TIMEOUT_MS: "3000" },
+            },
+          })),
+        ],
+        test: {
+          name: "edge",
+          include: ["apps/edge/**/*.test.ts"],
+          setupFiles: ["apps/edge/src/testing/apply-migrations.ts"],
+          testTimeout: 30_000,
+        },
+      },
+    ],
   },
 });

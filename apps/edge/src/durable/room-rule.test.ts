@@ -1,0 +1,66 @@
+import type { EventBody } from "@spatial/shared/protocol";
+import { describe, expect, it } from "vitest";
+import { admit, initialRuleState, type RoomRuleState } from "./room-rule.js";
+
+/** Runs bodies through the rule, returning the admitted ones' types (with a detail) in order. */
+function run(steps: [EventBody, number?][], start: RoomRuleState = initialRuleState()): string[] {
+  let state = start;
+  const out: string[] = [];
+  for (const [body, attempt] of steps) {
+    const r = admit(state, body, attempt);
+    state = r.state;
+    if (r.admitted) out.push("stage" in body ? `${body.type}:${body.stage}` : body.type === "job.assigned" ? `${body.type}:${body.attempt}` : body.type);
+  }
+  return out;
+}
+
+const accepted: EventBody = { type: "job.accepted", imageSha256: "a", pipelineVersion: "p", cached: false };
+const assigned = (attempt: number): EventBody => ({ type: "job.assigned", attempt });
+const started = (stage: "decode" | "detect" | "depth"): EventBody => ({ type: "stage.started", stage });
+const completed = (stage: "decode" | "detect" | "depth"): EventBody => ({ type: "stage.completed", stage, ms: 1 });
+
+describe("job room admission rule", () => {
+  it("drops everything after a terminal event", () => {
+    expect(run([[accepted], [{ type: "job.completed", ms: 1 }], [{ type: "job.failed", code: "x", message: "y" }], [started("decode")], [{ type: "job.cancelled" }]])).toEqual(["job.accepted", "job.completed"]);
+  });
+
+  it("admits job.accepted once and job.assigned only for newer attempts", () => {
+    expect(run([[accepted], [accepted], [assigned(1)], [assigned(1)], [assigned(2)], [assigned(1)]])).toEqual(["job.accepted", "job.assigned:1", "job.assigned:2"]);
+  });
+
+  it("drops runner events of an attempt older than the latest", () => {
+    expect(run([[assigned(1)], [started("decode"), 1], [assigned(2)], [completed("decode"), 1], [started("detect"), 1], [completed("decode"), 2]])).toEqual([
+      "job.assigned:1", "stage.started:decode", "job.assigned:2", "stage.completed:decode",
+    ]);
+  });
+
+  it("makes a re-run consistent: stages done by an earlier attempt are not repeated", () => {
+    const log = run([
+      [accepted], [{ type: "job.queued", position: 0 }], [assigned(1)],
+      [accepted, 1], [started("decode"), 1], [completed("decode"), 1], [started("detect"), 1],
+      [{ type: "job.queued", position: 0 }], [assigned(2)],
+      [accepted, 2], [started("decode"), 2], [completed("decode"), 2], [started("detect"), 2], [started("detect"), 2], [completed("detect"), 2],
+      [{ type: "job.completed", ms: 5 }, 2],
+    ]);
+    expect(log).toEqual([
+      "job.accepted", "job.queued", "job.assigned:1", "stage.started:decode", "stage.completed:decode", "stage.started:detect",
+      "job.queued", "job.assigned:2", "stage.started:detect", "stage.completed:detect", "job.completed",
+    ]);
+  });
+
+  it("admits each result once: detections, graph, point clouds per object, answers per index", () => {
+    const pc = (objectId: string): EventBody => ({ type: "scene.pointcloud", objectId, points: 3 });
+    const answer = (index: number): EventBody => ({ type: "answer.final", index, line: { question: "q", answer: { text: "t", type: "text" }, objects: [] } });
+    const detections: EventBody = { type: "perception.detections", detections: [] };
+    expect(run([[detections], [detections], [pc("obj-0")], [pc("obj-1")], [pc("obj-0")], [answer(0)], [answer(1)], [answer(0)]])).toEqual([
+      "perception.detections", "scene.pointcloud", "scene.pointcloud", "answer.final", "answer.final",
+    ]);
+  });
+
+  it("does not modify the state it is given", () => {
+    const state = initialRuleState();
+    admit(state, assigned(1));
+    admit(state, started("decode"));
+    expect(state).toEqual(initialRuleState());
+  });
+});

@@ -1,0 +1,58 @@
+// The worker's bindings (wrangler.toml). Vars arrive as strings; `settings` parses the numeric ones.
+import type { JobRoom } from "./durable/job-room.js";
+import type { RateLimiter } from "./durable/rate-limiter.js";
+import type { RunnerHub } from "./durable/runner-hub.js";
+
+export interface EdgeEnv {
+  DB: D1Database;
+  BLOBS: R2Bucket;
+  JOB_ROOM: DurableObjectNamespace<JobRoom>;
+  RUNNER_HUB: DurableObjectNamespace<RunnerHub>;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  /** Secret in production (wrangler secret put); the wrangler.toml value is a local default. */
+  ADMIN_TOKEN: string;
+  /** Secret in production; runners present it on /v1/runners/connect and /v1/runner/blobs. */
+  RUNNER_TOKEN: string;
+  DEFAULT_POOL?: string;
+  HEARTBEAT_INTERVAL_MS?: string;
+  LEASE_TIMEOUT_MS?: string;
+  MAX_ATTEMPTS?: string;
+  RATE_LIMIT_PER_MINUTE?: string;
+  RATE_LIMIT_BURST?: string;
+}
+
+export interface Settings {
+  defaultPool: string;
+  heartbeatIntervalMs: number;
+  leaseTimeoutMs: number;
+  maxAttempts: number;
+  ratePerMinute: number;
+  rateBurst: number;
+}
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+export function settings(env: EdgeEnv): Settings {
+  return {
+    defaultPool: env.DEFAULT_POOL || "default",
+    heartbeatIntervalMs: positiveInt(env.HEARTBEAT_INTERVAL_MS, 10_000),
+    leaseTimeoutMs: positiveInt(env.LEASE_TIMEOUT_MS, 30_000),
+    maxAttempts: positiveInt(env.MAX_ATTEMPTS, 3),
+    ratePerMinute: positiveInt(env.RATE_LIMIT_PER_MINUTE, 120),
+    rateBurst: positiveInt(env.RATE_LIMIT_BURST, 60),
+  };
+}
+
+/** Hono's environment: bindings plus what the auth middleware puts on the context. */
+export interface AppEnv {
+  Bindings: EdgeEnv;
+  Variables: { principal: Principal };
+}
+
+export type Principal =
+  | { kind: "client"; keyId: string; tenantId: string; scopes: readonly string[] }
+  | { kind: "admin" }
+  | { kind: "runner" };

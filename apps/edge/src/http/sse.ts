@@ -1,0 +1,18 @@
+// Server-Sent Events framing of job events: `id` is the event's seq (what EventSource sends back as
+// Last-Event-ID), `event` its type, `data` the JobEvent JSON on one line.
+import type { JobEvent } from "@spatial/shared/protocol";
+
+export const sseFrame = (event: JobEvent) => `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+export const sseComment = (text: string) => `: ${text}\n\n`;
+
+export const SSE_HEADERS = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  "Cache-Control": "no-cache, no-transform",
+  "X-Accel-Buffering": "no",
+} as const;
+
+/** `after` from Last-Event-ID (wins: EventSource sends it on reconnect) or `?after=`; null if malformed. */
+export function resumeAfter(lastEventId: string | null | undefined, after: string | null | undefined): number | null {
+  const raw = lastEventId?.trim() || after?.trim() || "0";
+  return /^\d{1,15}$/.test(raw) ? Number(raw) : null;
+}

@@ -1,0 +1,125 @@
+// GET /v1/openapi.json: OpenAPI 3.1 generated from the same zod schemas the routes validate with
+// (z.toJSONSchema over two registries: request bodies as inputs, responses as outputs). The
+// operation table below only says which schema goes where.
+import { JobEvent, JobOptions, JobView, PIPELINE_VERSION } from "@spatial/shared/protocol";
+import { z } from "zod";
+import { ErrorBody } from "../http/errors.js";
+import { AskBody, AskResponse, CancelResponse, PoolSnapshot, CreateJobResponse, CreateKeyBody, CreateKeyResponse, HealthResponse, RevokeKeyResponse } from "../http/schemas.js";
+
+type Security = "apiKey" | "admin" | "runner" | null;
+type Named = { name: string; schema: z.ZodType };
+
+interface Operation {
+  method: "get" | "post" | "put" | "delete";
+  path: string;
+  summary: string;
+  security: Security;
+  scope?: string;
+  body?: Named | { multipart: true };
+  query?: { name: string; description: string }[];
+  responses: Record<number, { description: string; schema?: Named; contentType?: string }>;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const req = { JobOptions: { name: "JobOptions", schema: JobOptions }, CreateKeyBody: { name: "CreateKeyBody", schema: CreateKeyBody }, AskBody: { name: "AskBody", schema: AskBody } };
+const res = {
+  Health: { name: "HealthResponse", schema: HealthResponse }, Key: { name: "CreateKeyResponse", schema: CreateKeyResponse }, Revoke: { name: "RevokeKeyResponse", schema: RevokeKeyResponse },
+  Create: { name: "CreateJobResponse", schema: CreateJobResponse }, JobView: { name: "JobView", schema: JobView }, Ask: { name: "AskResponse", schema: AskResponse },
+  Cancel: { name: "CancelResponse", schema: CancelResponse }, Event: { name: "JobEvent", schema: JobEvent }, Error: { name: "ErrorBody", schema: ErrorBody },
+  Pool: { name: "PoolSnapshot", schema: PoolSnapshot },
+};
+const err = (description: string) => ({ description, schema: res.Error });
+const authErrors = { 401: err("unauthorized: missing, unknown or revoked credentials"), 403: err("forbidden: the key lacks the scope"), 429: err("rate_limited (Retry-After)") };
+
+export const OPERATIONS: Operation[] = [
+  { method: "get", path: "/v1/health", summary: "Liveness and pipeline version", security: null, responses: { 200: { description: "ok", schema: res.Health } } },
+  { method: "post", path: "/v1/keys", summary: "Create an API key (shown once); creates the tenant if new", security: "admin", body: req.CreateKeyBody, responses: { 201: { description: "created", schema: res.Key }, 400: err("invalid_request"), 401: err("unauthorized") } },
+  { method: "delete", path: "/v1/keys/{id}", summary: "Revoke an API key", security: "admin", responses: { 200: { description: "revoked", schema: res.Revoke }, 404: err("not_found") } },
+  {
+    method: "post", path: "/v1/jobs", summary: "Create a job: multipart image (+ depth, options) or JSON JobOptions with imageUrl", security: "apiKey", scope: "jobs:write",
+    body: { multipart: true }, query: [{ name: "pool", description: "runner pool (default DEFAULT_POOL)" }],
+    responses: {
+      200: { description: "served from the scene cache", schema: res.Create }, 202: { description: "queued", schema: res.Create },
+      400: err("invalid_request | url_not_allowed | url_fetch_failed"), 413: err("payload_too_large"), 415: err("unsupported_media_type"), ...authErrors,
+    },
+  },
+  { method: "get", path: "/v1/jobs/{id}", summary: "A job", security: "apiKey", scope: "jobs:read", responses: { 200: { description: "the job", schema: res.JobView }, 404: err("not_found"), ...authErrors } },
+  {
+    method: "get", path: "/v1/jobs/{id}/events", summary: "The job's events as SSE (id = seq), or JSON text messages on a WebSocket with Upgrade", security: "apiKey", scope: "jobs:read",
+    query: [{ name: "after", description: "resume after this seq (or Last-Event-ID)" }],
+    responses: { 200: { description: "text/event-stream of JobEvent", schema: res.Event, contentType: "text/event-stream" }, 101: { description: "WebSocket of JobEvent JSON messages" }, 404: err("not_found"), ...authErrors },
+  },
+  { method: "post", path: "/v1/jobs/{id}/questions", summary: "Answer new questions from the job's scene graph at the edge", security: "apiKey", scope: "jobs:read", body: req.AskBody, responses: { 200: { description: "answers", schema: res.Ask }, 409: err("scene_not_ready"), 404: err("not_found"), ...authErrors } },
+  { method: "post", path: "/v1/jobs/{id}/cancel", summary: "Cancel a queued or running job", security: "apiKey", scope: "jobs:write", responses: { 202: { description: "cancelled", schema: res.Cancel }, 409: err("job_finished"), 404: err("not_found"), ...authErrors } },
+  { method: "get", path: "/v1/admin/pools/{pool}", summary: "A runner pool's runners, queue and leases", security: "admin", responses: { 200: { description: "snapshot", schema: res.Pool }, 401: err("unauthorized") } },
+  { method: "get", path: "/v1/runners/connect", summary: "Runner WebSocket (runner protocol of packages/shared)", security: "runner", query: [{ name: "pool", description: "the runner's pool" }], responses: { 101: { description: "WebSocket" }, 401: err("unauthorized"), 426: err("upgrade_required") } },
+  { method: "get", path: "/v1/runner/blobs/{key}", summary: "A stored blob (runner token)", security: "runner", responses: { 200: { description: "the bytes", contentType: "application/octet-stream" }, 404: err("not_found") } },
+  { method: "put", path: "/v1/runner/blobs/{key}", summary: "Store a runner output under out/ (runner token)", security: "runner", responses: { 201: { description: "stored" } } },
+];
+
+function components() {
+  const inputs = z.registry<{ id: string }>();
+  const outputs = z.registry<{ id: string }>();
+  for (const s of Object.values(req)) inputs.add(s.schema, { id: s.name });
+  for (const s of Object.values(res)) outputs.add(s.schema, { id: s.name });
+  const uri = (id: string) => `#/components/schemas/${id}`;
+  const a = z.toJSONSchema(inputs, { io: "input", uri, unrepresentable: "any" }).schemas;
+  const b = z.toJSONSchema(outputs, { io: "output", uri, unrepresentable: "any" }).schemas;
+  const all: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries({ ...a, ...b })) {
+    const { $schema: _drop, ...rest } = v as Record<string, unknown>;
+    all[k] = rest;
+  }
+  return all;
+}
+
+let cached: object | null = null;
+
+export function openApiDocument(): object {
+  if (cached) return cached;
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    for (const q of op.query ?? []) params.push({ name: q.name, in: "query", required: false, schema: { type: "string" }, description: q.description } as never);
+    const body = op.body && ("multipart" in op.body
+      ? {
+          required: true,
+          content: {
+            "multipart/form-data": {
+              schema: {
+                type: "object", required: ["image"],
+                properties: { image: { type: "string", format: "binary", description: "JPEG, PNG or WebP, ≤ 25 MiB" }, depth: { type: "string", format: "binary", description: "16-bit greyscale PNG, ≤ 25 MiB" }, options: { type: "string", contentMediaType: "application/json", contentSchema: ref("JobOptions") } },
+              },
+            },
+            "application/json": { schema: ref("JobOptions") },
+          },
+        }
+      : { required: true, content: { "application/json": { schema: ref(op.body.name) } } });
+    const responses = Object.fromEntries(Object.entries(op.responses).map(([status, r]) => [status, {
+      description: r.description,
+      ...(r.schema ? { content: { [r.contentType ?? "application/json"]: { schema: ref(r.schema.name) } } } : {}),
+    }]));
+    (paths[op.path] ??= {})[op.method] = {
+      summary: op.summary,
+      ...(op.security ? { security: [{ [op.security === "apiKey" ? "apiKey" : op.security === "admin" ? "adminToken" : "runnerToken"]: op.scope ? [op.scope] : [] }] } : { security: [] }),
+      ...(params.length ? { parameters: params } : {}),
+      ...(body ? { requestBody: body } : {}),
+      responses,
+    };
+  }
+  cached = {
+    openapi: "3.1.0",
+    info: { title: "Spatial API", version: PIPELINE_VERSION, description: "Metric spatial understanding of images: jobs, streamed events, edge answers from cached scene graphs." },
+    servers: [{ url: "/" }],
+    paths,
+    components: {
+      schemas: components(),
+      securitySchemes: {
+        apiKey: { type: "http", scheme: "bearer", description: "a tenant API key (sk_…) with scopes jobs:write / jobs:read" },
+        adminToken: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" },
+        runnerToken: { type: "http", scheme: "bearer", description: "RUNNER_TOKEN" },
+      },
+    },
+  };
+  return cached;
+}
