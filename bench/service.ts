@@ -48,7 +48,7 @@ export async function runServiceBench(): Promise<void> {
   let runner: ChildProcess | undefined;
   const sims: WebSocket[] = [];
   try {
-    const made = await fetch(`${base}/v1/keys`, { method: "POST", headers: { authorization: `Bearer ${tomlVar("ADMIN_TOKEN")}`, "content-type": "application/json" }, body: JSON.stringify({ tenant: "bench" }) });
+    const made = await fetch(`${base}/v1/keys`, { method: "POST", headers: { authorization: `Bearer ${tomlVar("ADMIN_TOKEN")}`, "content-type": "application/json" }, body: JSON.stringify({ tenant: "bench", rateLimit: { perMinute: 100_000, burst: 10_000 } }) }); // the bench measures the hub, not the limiter
     const { key } = (await made.json()) as { key: string };
     const client = createClient({ baseUrl: base, apiKey: key });
     const image = readFileSync(join(fixture, "rgb.png")), depth = readFileSync(join(fixture, "depth.png"));
