@@ -69,6 +69,16 @@ export function createClient(options: ClientOptions) {
     ask: (id: string, questions: string[]) =>
       call<{ answers: unknown[] }>(`/v1/jobs/${encodeURIComponent(id)}/questions`, { method: "POST", body: JSON.stringify({ questions }), headers: { "content-type": "application/json" } }).then((r) => r.answers.map((a) => AskOutputLine.parse(a))),
 
+    /** A job's stored output (a BlobRef's key from its events): the depth map PNG or a point cloud's float32 xyz. */
+    async getBlob(id: string, key: string): Promise<Uint8Array> {
+      const response = await doFetch(`${base}/v1/jobs/${encodeURIComponent(id)}/blobs/${key.split("/").map(encodeURIComponent).join("/")}`, { headers: auth });
+      if (!response.ok) {
+        const body = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+        throw new ApiError(response.status, body?.error?.code ?? "http_error", body?.error?.message ?? `HTTP ${response.status}`);
+      }
+      return new Uint8Array(await response.arrayBuffer());
+    },
+
     cancelJob: (id: string) => call<unknown>(`/v1/jobs/${encodeURIComponent(id)}/cancel`, { method: "POST" }),
 
     /**

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { requireKey, tenantOf } from "../auth/middleware.js";
 import { database } from "../db/client.js";
 import { settings, type AppEnv } from "../env.js";
-import { ApiError, badRequest, parseOr400 } from "../http/errors.js";
+import { ApiError, badRequest, notFound, parseOr400 } from "../http/errors.js";
 import { AskBody, PoolName, type AskResponse, type CancelResponse, type CreateJobResponse } from "../http/schemas.js";
 import { resumeAfter } from "../http/sse.js";
 import { jsonBody } from "../http/validate.js";
@@ -50,6 +50,17 @@ export const jobRoutes = new Hono<AppEnv>()
     const graph = row.sceneKey ? await getScene(c.env.BLOBS, row.sceneKey) : null;
     if (!graph) throw new ApiError(409, "scene_not_ready", `job ${row.id} has no scene graph yet (status ${row.status})`);
     return c.json({ answers: answerAll(c.req.valid("json").questions, graph) } satisfies AskResponse);
+  })
+  // A job's outputs (depth map PNG, per-object point clouds) referenced by its events' BlobRefs.
+  .get("/:id/blobs/:key{.+}", requireKey({ scope: "jobs:read" }), async (c) => {
+    const row = await loadOwnedJob(database(c.env.DB), tenantOf(c), c.req.param("id"));
+    const key = c.req.param("key");
+    if (!key.startsWith(`out/${row.id}/`) || key.includes("..")) throw notFound("blob");
+    const obj = await c.env.BLOBS.get(key);
+    if (!obj) throw notFound("blob");
+    const headers = new Headers({ ETag: obj.httpEtag, "Content-Length": String(obj.size) });
+    obj.writeHttpMetadata(headers);
+    return new Response(obj.body, { headers });
   })
   .post("/:id/cancel", requireKey({ scope: "jobs:write" }), async (c) => {
     const db = database(c.env.DB);

@@ -64,11 +64,17 @@ export interface PerceiveResult {
   depth: DepthImage;
   /** The objects as lifted: labels, boxes and the masks used (the caller's, or derived). */
   observations: ObjectObservation[];
+  /** Each object's denoised points in the graph's world frame, by object id (objects without depth are absent). */
+  pointsWorld: Map<string, Float32Array>;
   timingsMs: Partial<Record<Stage, number>>;
 }
 
-/** Called as each stage finishes, so a caller can stream results as they exist. */
-export type StageListener = (stage: Stage, ms: number, partial: Partial<PerceiveResult>) => void;
+/**
+ * Called as each stage finishes, so a caller can stream results as they exist. The pipeline waits
+ * for a returned promise before the next stage (a runner uploads a stage's big arrays first, so
+ * its events stay in order); throwing stops the pipeline.
+ */
+export type StageListener = (stage: Stage, ms: number, partial: Partial<PerceiveResult>) => void | Promise<void>;
 
 export class PerceptionPipeline {
   private detector?: Promise<YoloxDetector>;
@@ -140,11 +146,11 @@ export class PerceptionPipeline {
   async perceive(request: PerceiveRequest, onStage?: StageListener): Promise<PerceiveResult> {
     const timingsMs: Partial<Record<Stage, number>> = {};
     let clock = performance.now();
-    const lap = (stage: Stage, partial: Partial<PerceiveResult>) => {
-      const now = performance.now();
-      timingsMs[stage] = now - clock;
-      clock = now;
-      onStage?.(stage, timingsMs[stage]!, partial);
+    const lap = async (stage: Stage, partial: Partial<PerceiveResult>) => {
+      timingsMs[stage] = performance.now() - clock;
+      await onStage?.(stage, timingsMs[stage]!, partial);
+      // The listener's own time (uploads, streaming) is not the stage's.
+      clock = performance.now();
     };
 
     const decoded = await decodeImage(request.image, this.options.decodeLimits ?? DEFAULT_DECODE_LIMITS);
@@ -152,7 +158,7 @@ export class PerceptionPipeline {
     const intrinsics = resolveIntrinsics(image, { given: request.intrinsics, exif: decoded.exif });
     // Read the caller's depth before any model runs: a bad depth map should fail fast.
     const inputDepth = request.depth ? await loadDepthMap(request.depth.input, { unitsPerMetre: request.depth.unitsPerMetre, imageWidth: image.width, imageHeight: image.height }) : undefined;
-    lap("decode", { image });
+    await lap("decode", { image });
 
     let observations: ObjectObservation[];
     let detections: Detection[] = [];
@@ -166,7 +172,7 @@ export class PerceptionPipeline {
       if (openVocab) detections = nmsDetections([...detections, ...(await openVocab.detect(image, missing))], { iouThreshold: 0.7 });
       observations = detections.map((d) => ({ label: d.label, score: d.score, box2d: d.box2d }));
     }
-    lap("detect", { image, detections });
+    await lap("detect", { image, detections });
 
     let depth: DepthImage;
     let depthSource: string;
@@ -181,7 +187,7 @@ export class PerceptionPipeline {
       depth = estimatePriorsDepth({ width: image.width, height: image.height, intrinsics, detections: observations }).depth;
       depthSource = "priors";
     }
-    lap("depth", { image, detections, depth });
+    await lap("depth", { image, detections, depth });
 
     const needMasks = observations.some((o) => !o.mask);
     const promptable = needMasks ? await this.loadPromptable() : null;
@@ -198,9 +204,9 @@ export class PerceptionPipeline {
         return mask ? { ...o, mask } : o;
       });
     }
-    lap("segment", { image, detections, depth, observations });
+    await lap("segment", { image, detections, depth, observations });
 
-    const { graph } = buildSceneGraph({
+    const { graph, pointsWorld } = buildSceneGraph({
       width: image.width,
       height: image.height,
       rgb: image.rgb,
@@ -209,8 +215,8 @@ export class PerceptionPipeline {
       depthSource,
       objects: observations,
     });
-    lap("lift", { image, detections, depth, observations, graph });
-    return { graph, image, detections, depth, observations, timingsMs };
+    await lap("lift", { image, detections, depth, observations, graph, pointsWorld });
+    return { graph, image, detections, depth, observations, pointsWorld, timingsMs };
   }
 
   async dispose(): Promise<void> {

@@ -70,3 +70,23 @@ export async function fetchBlob(ref: BlobRef, options: FetchBlobOptions): Promis
   }
   return bytes;
 }
+
+/**
+ * Stores one of a job's outputs at the edge (PUT <edge>/v1/runner/blobs/out/…) and returns the
+ * reference its event carries. Big arrays travel this way, never inside JSON events.
+ */
+export async function putBlob(key: string, bytes: Uint8Array, contentType: string, options: Pick<FetchBlobOptions, "edgeUrl" | "token" | "signal" | "timeoutMs">): Promise<BlobRef> {
+  const url = blobUrl(options.edgeUrl, key);
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 60_000);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  let response: Response;
+  try {
+    response = await fetch(url, { method: "PUT", body: bytes, headers: { authorization: `Bearer ${options.token}`, "content-type": contentType, "content-length": String(bytes.byteLength) }, signal });
+  } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    throw new BlobFetchError(`cannot store blob ${key} at ${url}: ${(error as Error).message}`, { cause: error });
+  }
+  if (!response.ok) throw new BlobFetchError(`storing blob ${key} at ${url} failed: HTTP ${response.status} ${await response.text().catch(() => "")}`.trim());
+  await response.body?.cancel();
+  return { key, contentType, bytes: bytes.byteLength, sha256: createHash("sha256").update(bytes).digest("hex") };
+}

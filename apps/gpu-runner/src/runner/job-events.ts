@@ -3,7 +3,7 @@
 // pixels or points. Numbers are rounded to what anyone reads: boxes to 0.1 px, metres to 1 mm.
 import type { DepthImage } from "@spatial/shared/geometry";
 import { answerQuestion, type ObjectObservation, type SceneGraph } from "@spatial/shared";
-import { askOutputLine, type EventBody, type JobSpec } from "@spatial/shared/protocol";
+import { askOutputLine, type BlobRef, type EventBody, type JobSpec } from "@spatial/shared/protocol";
 import { InputError, isInputError } from "../image/errors.js";
 import { STAGES, type PerceiveResult, type Stage } from "../pipeline/perception.js";
 
@@ -55,8 +55,8 @@ export function depthSourceFor(job: Pick<JobSpec, "depth">, depthModel: string |
   return job.depth ? "input" : depthModel ? `model:${depthModel}` : "priors";
 }
 
-export function depthEvent(depth: DepthImage, source: string): EventOf<"perception.depth"> {
-  return { type: "perception.depth", source, width: depth.width, height: depth.height, ...depthStats(depth) };
+export function depthEvent(depth: DepthImage, source: string, blob?: BlobRef): EventOf<"perception.depth"> {
+  return { type: "perception.depth", source, width: depth.width, height: depth.height, ...depthStats(depth), ...(blob ? { blob } : {}) };
 }
 
 /** One entry per object that has a mask: its index in the detections (= `obj-<index>` in the graph), area and box. */
@@ -71,8 +71,13 @@ export function masksEvent(observations: readonly Pick<ObjectObservation, "label
 }
 
 /** One scene.pointcloud per object (its denoised point count), then the scene graph. */
-export function sceneEvents(graph: SceneGraph): EventBody[] {
-  return [...graph.objects.map((o): EventBody => ({ type: "scene.pointcloud", objectId: o.id, points: o.pointCount })), { type: "scene.graph", graph }];
+/** A point cloud per object (with its stored blob when there is one), then the graph. */
+export function sceneEvents(graph: SceneGraph, blobs: ReadonlyMap<string, BlobRef> = new Map()): EventBody[] {
+  const clouds = graph.objects.map((o): EventBody => {
+    const blob = blobs.get(o.id);
+    return { type: "scene.pointcloud", objectId: o.id, points: o.pointCount, ...(blob ? { blob } : {}) };
+  });
+  return [...clouds, { type: "scene.graph", graph }];
 }
 
 /**
@@ -80,6 +85,12 @@ export function sceneEvents(graph: SceneGraph): EventBody[] {
  * segment) is not in the pipeline's PerceiveResult yet: when it is there, perception.masks is sent.
  */
 export type StagePartial = Partial<PerceiveResult> & { observations?: ObjectObservation[] };
+
+/** Big arrays a stage stored at the edge, for its events to reference. */
+export interface StageBlobs {
+  depth?: BlobRef;
+  pointClouds?: ReadonlyMap<string, BlobRef>;
+}
 
 export interface StageContext {
   depthSource: string;
@@ -93,12 +104,12 @@ export interface StageContext {
  * The events one finished pipeline stage yields, in order: its results, stage.completed, then
  * stage.started of the next stage (stages run back to back, so the next starts as this one ends).
  */
-export function stageEvents(stage: Stage, ms: number, partial: StagePartial, context: StageContext): EventBody[] {
+export function stageEvents(stage: Stage, ms: number, partial: StagePartial, context: StageContext, blobs: StageBlobs = {}): EventBody[] {
   const events: EventBody[] = [];
   if (stage === "detect") events.push(detectionsEvent(context.callerObjects ?? partial.detections ?? []));
-  if (stage === "depth" && partial.depth) events.push(depthEvent(partial.depth, context.depthSource));
+  if (stage === "depth" && partial.depth) events.push(depthEvent(partial.depth, context.depthSource, blobs.depth));
   if (stage === "segment" && partial.observations) events.push(masksEvent(partial.observations));
-  if (stage === "lift" && partial.graph) events.push(...sceneEvents(partial.graph));
+  if (stage === "lift" && partial.graph) events.push(...sceneEvents(partial.graph, blobs.pointClouds));
   events.push({ type: "stage.completed", stage, ms: round(ms, 1) });
   const next = STAGES[STAGES.indexOf(stage) + 1] ?? (context.answering ? "answer" : undefined);
   if (next) events.push({ type: "stage.started", stage: next });

@@ -7,11 +7,12 @@
 // run; lifting and priors depth not at all), so a cancel is seen at the next of those yields.
 import { setImmediate } from "node:timers/promises";
 import { objectNamesIn } from "@spatial/shared";
-import { EventBody, PROTOCOL_VERSION, type HubMessage, type JobSpec, type RunnerMessage } from "@spatial/shared/protocol";
+import { EventBody, PROTOCOL_VERSION, type BlobRef, type HubMessage, type JobSpec, type RunnerMessage } from "@spatial/shared/protocol";
 import type { ObjectObservation } from "@spatial/shared";
 import type { PerceiveRequest, PerceptionPipeline } from "../pipeline/perception.js";
-import { fetchBlob } from "./blobs.js";
-import { answerEvent, depthSourceFor, failureEvent, observationsFromJob, stageEvents } from "./job-events.js";
+import { fetchBlob, putBlob } from "./blobs.js";
+import { depthPng, POINTS_CONTENT_TYPE } from "./outputs.js";
+import { answerEvent, depthSourceFor, failureEvent, observationsFromJob, stageEvents, type StageBlobs } from "./job-events.js";
 
 type Assign = Extract<HubMessage, { type: "job.assign" }>;
 
@@ -149,10 +150,22 @@ export class JobRunner {
         ...(spec.objects ? { objects: async (size: { width: number; height: number }) => (callerObjects = observationsFromJob(spec.objects!, size)) } : {}),
       };
       const context = { depthSource: depthSourceFor(spec, this.options.depthModel), answering: spec.questions.length > 0 };
-      const { graph } = await this.options.pipeline.perceive(request, (stage, ms, partial) => {
+      const outputs = `out/${spec.jobId}/${job.attempt}`;
+      const { graph } = await this.options.pipeline.perceive(request, async (stage, ms, partial) => {
         // Throwing here is the pipeline's only exit between stages: the next stage never starts.
         signal.throwIfAborted();
-        const events = stageEvents(stage, stage === "decode" ? fetchMs + ms : ms, partial, { ...context, ...(callerObjects ? { callerObjects } : {}) });
+        // Big arrays go to the edge's blob store before the events that reference them.
+        const blobs: StageBlobs = {};
+        if (stage === "depth" && partial.depth) blobs.depth = await putBlob(`${outputs}/depth.png`, await depthPng(partial.depth), "image/png", blobOptions);
+        if (stage === "lift" && partial.pointsWorld) {
+          const clouds = new Map<string, BlobRef>();
+          for (const [objectId, points] of partial.pointsWorld) {
+            clouds.set(objectId, await putBlob(`${outputs}/points/${objectId}.f32`, new Uint8Array(points.buffer, points.byteOffset, points.byteLength), POINTS_CONTENT_TYPE, blobOptions));
+          }
+          blobs.pointClouds = clouds;
+        }
+        signal.throwIfAborted();
+        const events = stageEvents(stage, stage === "decode" ? fetchMs + ms : ms, partial, { ...context, ...(callerObjects ? { callerObjects } : {}) }, blobs);
         for (const event of events) emit(event);
       });
       // The pipeline blocks the event loop for most of a job (see the header): give a cancel, a

@@ -35,7 +35,7 @@ export class StandInHub {
   refuseWith: number | undefined;
   private connections = 0;
   private socket: WebSocket | undefined;
-  private readonly blobs = new Map<string, { bytes: Buffer; contentType: string }>();
+  readonly blobs = new Map<string, { bytes: Buffer; contentType: string }>();
   private readonly waiters = new Set<() => void>();
   private readonly wss: WebSocketServer;
 
@@ -45,6 +45,14 @@ export class StandInHub {
     server.on("request", async (req, res) => {
       if (this.options.blobDelayMs) await new Promise((resolve) => setTimeout(resolve, this.options.blobDelayMs));
       const key = req.url?.startsWith("/v1/runner/blobs/") ? decodeURIComponent(req.url.slice("/v1/runner/blobs/".length)) : undefined;
+      if (req.method === "PUT" && key?.startsWith("out/") && this.authorized(req)) {
+        // Outputs the runner stores (depth maps, point clouds), as the edge's PUT route does.
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        this.blobs.set(key, { bytes: Buffer.concat(chunks), contentType: req.headers["content-type"] ?? "application/octet-stream" });
+        res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ key }));
+        return;
+      }
       const blob = key !== undefined ? this.blobs.get(key) : undefined;
       if (!this.authorized(req)) res.writeHead(401).end("unauthorized");
       else if (!blob) res.writeHead(404).end("not found");
