@@ -164,6 +164,27 @@ describe("a job through the edge and a runner", () => {
   }, 120_000);
 });
 
+describe("browsers (no Authorization header)", () => {
+  it("read a job's events through the view token in the returned events URL, and nothing else with it", async () => {
+    const created = await client.createJob({ image: image(), depth: depth(), options: { intrinsics: intrinsics() } });
+    const url = new URL(created.eventsUrl);
+    expect(url.searchParams.get("token")).toBeTruthy();
+    const sse = await fetch(url, { headers: { accept: "text/event-stream" } });
+    expect(sse.status).toBe(200);
+    expect(await sse.text()).toMatch(/event: job.completed/);
+    // Tampered, or another job's token: 401.
+    const tampered = new URL(url);
+    tampered.searchParams.set("token", `${url.searchParams.get("token")}x`);
+    expect((await fetch(tampered)).status).toBe(401);
+    const other = await client.createJob({ image: image(), depth: depth(), options: { intrinsics: intrinsics(), questions: ["How tall is the couch on the right?"] } });
+    const crossed = new URL(other.eventsUrl);
+    crossed.searchParams.set("token", url.searchParams.get("token")!);
+    expect((await fetch(crossed)).status).toBe(401);
+    // The token reads events only: the job itself still needs a key.
+    expect((await fetch(new URL(`/v1/jobs/${created.job.id}?token=${url.searchParams.get("token")}`, base))).status).toBe(401);
+  }, 60_000);
+});
+
 describe("refusals at the edge", () => {
   it("401 for a wrong key, 404 for another tenant's job", async () => {
     await expect(createClient({ baseUrl: base, apiKey: "sk_wrong" }).getJob("x")).rejects.toMatchObject({ status: 401 });

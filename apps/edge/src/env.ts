@@ -13,6 +13,8 @@ export interface EdgeEnv {
   ADMIN_TOKEN: string;
   /** Secret in production; runners present it on /v1/runners/connect and /v1/runner/blobs. */
   RUNNER_TOKEN: string;
+  /** Secret in production; signs the job-scoped `?token=` of events URLs (browsers cannot send headers). */
+  VIEW_TOKEN_SECRET?: string;
   DEFAULT_POOL?: string;
   HEARTBEAT_INTERVAL_MS?: string;
   LEASE_TIMEOUT_MS?: string;

@@ -2,6 +2,7 @@
 // (runner socket and blobs) and tenants' API keys (everything under /v1/jobs). Each route accepts
 // exactly one kind, so a runner token is refused on client routes and a client key on runner routes.
 import { and, eq, isNull } from "drizzle-orm";
+import { verifyViewToken } from "./view-token.js";
 import { createMiddleware } from "hono/factory";
 import { database } from "../db/client.js";
 import { apiKeys, type Scope } from "../db/schema.js";
@@ -36,6 +37,26 @@ export function requireKey({ scope }: RequireKeyOptions) {
       throw new ApiError(429, "rate_limited", `rate limit exceeded; retry in ${verdict.retryAfterS} s`, { "Retry-After": String(verdict.retryAfterS) });
     }
     c.set("principal", { kind: "client", keyId: key.id, tenantId: key.tenantId, scopes: key.scopes });
+    await next();
+  });
+}
+
+/**
+ * A client key, or for the job in the route's `:id` a view token in `?token=` (what a browser's
+ * EventSource or WebSocket can send). View tokens read that one job and are rate limited per job.
+ */
+export function requireKeyOrViewToken({ scope }: RequireKeyOptions) {
+  const withKey = requireKey({ scope });
+  return createMiddleware<AppEnv>(async function requireKeyOrViewToken(c, next) {
+    const token = c.req.query("token");
+    if (c.req.header("Authorization") || !token) return withKey(c, next);
+    const jobId = c.req.param("id") ?? "";
+    const tenantId = await verifyViewToken(c.env.VIEW_TOKEN_SECRET ?? "", token, jobId);
+    if (!tenantId) throw new ApiError(401, "unauthorized", "the view token is invalid, expired, or for another job");
+    const defaults = settings(c.env);
+    const verdict = await c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(`view:${jobId}`)).take({ perMinute: defaults.ratePerMinute, burst: defaults.rateBurst });
+    if (!verdict.ok) throw new ApiError(429, "rate_limited", `rate limit exceeded; retry in ${verdict.retryAfterS} s`, { "Retry-After": String(verdict.retryAfterS) });
+    c.set("principal", { kind: "client", keyId: `view:${jobId}`, tenantId, scopes: ["jobs:read"] });
     await next();
   });
 }

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { JobView, PIPELINE_VERSION } from "@spatial/shared/protocol";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../auth/crypto.js";
+import { verifyViewToken } from "../auth/view-token.js";
 import { IMAGE_MAX_BYTES, MULTIPART_MAX_BYTES } from "../jobs/limits.js";
 import { api, bearer, createKey, jobForm, jpeg, png, postJob, readSse } from "../testing/harness.js";
 
@@ -24,8 +25,13 @@ describe("POST /v1/jobs", () => {
     const sha = await sha256Hex(image);
     expect(body.job).toMatchObject({ status: "queued", questions: ["How far is the chair from the table?"], imageSha256: sha });
     expect(body.job.lastSeq).toBeGreaterThanOrEqual(2);
-    expect(body.eventsUrl).toBe(`http://edge.test/v1/jobs/${body.job.id}/events`);
-    expect(body.websocketUrl).toBe(`ws://edge.test/v1/jobs/${body.job.id}/events`);
+    const eventsUrl = new URL(body.eventsUrl), socket = new URL(body.websocketUrl);
+    expect(`${eventsUrl.origin}${eventsUrl.pathname}`).toBe(`http://edge.test/v1/jobs/${body.job.id}/events`);
+    expect(`${socket.protocol}//${socket.host}${socket.pathname}`).toBe(`ws://edge.test/v1/jobs/${body.job.id}/events`);
+    // Both carry the job's view token (browsers cannot send the key), valid for this job only.
+    expect(socket.searchParams.get("token")).toBe(eventsUrl.searchParams.get("token"));
+    expect(await verifyViewToken(env.VIEW_TOKEN_SECRET!, eventsUrl.searchParams.get("token")!, body.job.id)).toBeTruthy();
+    expect(await verifyViewToken(env.VIEW_TOKEN_SECRET!, eventsUrl.searchParams.get("token")!, "job_other")).toBeNull();
     const blob = await env.BLOBS.get(`img/${sha}`);
     expect(new Uint8Array(await blob!.arrayBuffer())).toEqual(image);
     expect(blob!.httpMetadata?.contentType).toBe("image/png");

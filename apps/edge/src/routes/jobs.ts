@@ -1,7 +1,8 @@
 // Client routes (tenant API keys). Every per-job route loads the job through loadOwnedJob, so
 // another tenant's job is a 404.
 import { Hono } from "hono";
-import { requireKey, tenantOf } from "../auth/middleware.js";
+import { requireKey, requireKeyOrViewToken, tenantOf } from "../auth/middleware.js";
+import { signViewToken } from "../auth/view-token.js";
 import { database } from "../db/client.js";
 import { settings, type AppEnv } from "../env.js";
 import { ApiError, badRequest, notFound, parseOr400 } from "../http/errors.js";
@@ -15,6 +16,8 @@ import { getScene } from "../jobs/scene-store.js";
 import { jobView, loadOwnedJob } from "../jobs/view.js";
 
 const FINISHED = new Set(["completed", "failed", "cancelled"]);
+/** How long the view token in a job's events URLs lasts. */
+const VIEW_TOKEN_TTL_S = 24 * 3600;
 
 export const jobRoutes = new Hono<AppEnv>()
   .post("/", requireKey({ scope: "jobs:write" }), async (c) => {
@@ -23,6 +26,8 @@ export const jobRoutes = new Hono<AppEnv>()
     const db = database(c.env.DB);
     const { row, cached } = await createJob(c.env, db, tenantOf(c), pool, intake);
     const eventsUrl = new URL(`/v1/jobs/${row.id}/events`, c.req.url);
+    // A browser's EventSource or WebSocket cannot send the API key: the URLs carry a view token for this job.
+    if (c.env.VIEW_TOKEN_SECRET) eventsUrl.searchParams.set("token", await signViewToken(c.env.VIEW_TOKEN_SECRET, row.id, tenantOf(c), Math.floor(Date.now() / 1000) + VIEW_TOKEN_TTL_S));
     const websocketUrl = new URL(eventsUrl);
     websocketUrl.protocol = eventsUrl.protocol === "https:" ? "wss:" : "ws:";
     const body: CreateJobResponse = { job: await jobView(c.env.BLOBS, row), eventsUrl: eventsUrl.toString(), websocketUrl: websocketUrl.toString() };
@@ -32,7 +37,7 @@ export const jobRoutes = new Hono<AppEnv>()
     const row = await loadOwnedJob(database(c.env.DB), tenantOf(c), c.req.param("id"));
     return c.json(await jobView(c.env.BLOBS, row));
   })
-  .get("/:id/events", requireKey({ scope: "jobs:read" }), async (c) => {
+  .get("/:id/events", requireKeyOrViewToken({ scope: "jobs:read" }), async (c) => {
     const row = await loadOwnedJob(database(c.env.DB), tenantOf(c), c.req.param("id"));
     const after = resumeAfter(c.req.header("Last-Event-ID"), c.req.query("after"));
     if (after === null) throw badRequest("after", "must be a non-negative integer (or a Last-Event-ID header)");
