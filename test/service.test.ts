@@ -155,6 +155,21 @@ describe("a job through the edge and a runner", () => {
     expect(events.filter((e) => e.type === "scene.graph")).toHaveLength(1);
   }, 120_000);
 
+  it("stops a job the client cancels: the stream ends with job.cancelled and nothing after it", async () => {
+    if (runners.size === 0) startRunner("runner-3");
+    // Intrinsics no earlier job used: not a cache hit, so a runner must do the work.
+    const { job } = await client.createJob({ image: image(), options: { questions: ["How far is the cup from the book?"], intrinsics: { fx: 500.5, fy: 500.5, cx: 319.5, cy: 239.5 } } });
+    const events: JobEvent[] = [];
+    for await (const e of client.events(job.id)) {
+      events.push(e);
+      if (e.type === "job.assigned") await client.cancelJob(job.id);
+    }
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.at(-1)!.type).toBe("job.cancelled");
+    expect(events.some((e) => e.type === "answer.final" || e.type === "job.completed")).toBe(false);
+    expect((await client.getJob(job.id)).status).toBe("cancelled");
+  }, 60_000);
+
   it("gives the CLI in server mode the same answers as --local", async () => {
     const args = ["ask", join(FIXTURE, "rgb.png"), "How far apart are the couch on the left and the couch on the right?", "--depth", join(FIXTURE, "depth.png"), "--intrinsics", Object.values(intrinsics()).join(","), "--json"];
     const bin = join(ROOT, "packages/sdk/bin/spatial.js");
