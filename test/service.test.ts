@@ -104,7 +104,7 @@ describe("a job through the edge and a runner", () => {
     expect(answers.map((a) => a.question)).toEqual(questions);
     expect(answers[0].answer.value_m).toBeGreaterThan(0.5);
     expect((await client.getJob(job.id)).status).toBe("completed");
-    // Big arrays travel as blobs: each object's world-frame points (float32 xyz) and the depth map (16-bit PNG).
+    // Big arrays travel as blobs: each object's world-frame points (float32 xyz), the depth map and the masks (16-bit PNGs).
     const clouds = fullStream.flatMap((e) => (e.type === "scene.pointcloud" && e.blob ? [e] : []));
     expect(clouds.length).toBeGreaterThan(0);
     const bytes = await client.getBlob(job.id, clouds[0].blob!.key);
@@ -113,6 +113,9 @@ describe("a job through the edge and a runner", () => {
     const depthEvent = fullStream.find((e) => e.type === "perception.depth");
     const png = await client.getBlob(job.id, (depthEvent as { blob: { key: string } }).blob.key);
     expect(Array.from(png.subarray(0, 4))).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    const masksEvent = fullStream.find((e) => e.type === "perception.masks") as { blob?: { key: string; contentType: string } } | undefined;
+    expect(masksEvent?.blob?.contentType).toBe("image/png");
+    expect(Array.from((await client.getBlob(job.id, masksEvent!.blob!.key)).subarray(0, 4))).toEqual([0x89, 0x50, 0x4e, 0x47]);
     // Another tenant cannot read them.
     const stranger = createClient({ baseUrl: base, apiKey: await newKey("tenant-c") });
     await expect(stranger.getBlob(job.id, clouds[0].blob!.key)).rejects.toMatchObject({ status: 404 });

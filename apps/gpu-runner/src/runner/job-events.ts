@@ -60,14 +60,14 @@ export function depthEvent(depth: DepthImage, source: string, blob?: BlobRef): E
 }
 
 /** One entry per object that has a mask: its index in the detections (= `obj-<index>` in the graph), area and box. */
-export function masksEvent(observations: readonly Pick<ObjectObservation, "label" | "box2d" | "mask">[]): EventOf<"perception.masks"> {
+export function masksEvent(observations: readonly Pick<ObjectObservation, "label" | "box2d" | "mask">[], blob?: BlobRef): EventOf<"perception.masks"> {
   const masks = observations.flatMap((o, objectIndex) => {
     if (!o.mask) return [];
     let areaPx = 0;
     for (let i = 0; i < o.mask.length; i++) if (o.mask[i] !== 0) areaPx++;
     return [{ objectIndex, label: o.label, areaPx, box2d: roundBox(o.box2d) }];
   });
-  return { type: "perception.masks", masks };
+  return { type: "perception.masks", masks, ...(blob ? { blob } : {}) };
 }
 
 /** One scene.pointcloud per object (its denoised point count), then the scene graph. */
@@ -89,6 +89,7 @@ export type StagePartial = Partial<PerceiveResult> & { observations?: ObjectObse
 /** Big arrays a stage stored at the edge, for its events to reference. */
 export interface StageBlobs {
   depth?: BlobRef;
+  masks?: BlobRef;
   pointClouds?: ReadonlyMap<string, BlobRef>;
 }
 
@@ -108,7 +109,7 @@ export function stageEvents(stage: Stage, ms: number, partial: StagePartial, con
   const events: EventBody[] = [];
   if (stage === "detect") events.push(detectionsEvent(context.callerObjects ?? partial.detections ?? []));
   if (stage === "depth" && partial.depth) events.push(depthEvent(partial.depth, context.depthSource, blobs.depth));
-  if (stage === "segment" && partial.observations) events.push(masksEvent(partial.observations));
+  if (stage === "segment" && partial.observations) events.push(masksEvent(partial.observations, blobs.masks));
   if (stage === "lift" && partial.graph) events.push(...sceneEvents(partial.graph, blobs.pointClouds));
   events.push({ type: "stage.completed", stage, ms: round(ms, 1) });
   const next = STAGES[STAGES.indexOf(stage) + 1] ?? (context.answering ? "answer" : undefined);

@@ -11,7 +11,7 @@ import { EventBody, PROTOCOL_VERSION, type BlobRef, type HubMessage, type JobSpe
 import type { ObjectObservation } from "@spatial/shared";
 import type { PerceiveRequest, PerceptionPipeline } from "../pipeline/perception.js";
 import { fetchBlob, putBlob } from "./blobs.js";
-import { depthPng, POINTS_CONTENT_TYPE } from "./outputs.js";
+import { depthPng, labelPng, POINTS_CONTENT_TYPE } from "./outputs.js";
 import { answerEvent, depthSourceFor, failureEvent, observationsFromJob, stageEvents, type StageBlobs } from "./job-events.js";
 
 type Assign = Extract<HubMessage, { type: "job.assign" }>;
@@ -157,6 +157,9 @@ export class JobRunner {
         // Big arrays go to the edge's blob store before the events that reference them.
         const blobs: StageBlobs = {};
         if (stage === "depth" && partial.depth) blobs.depth = await putBlob(`${outputs}/depth.png`, await depthPng(partial.depth), "image/png", blobOptions);
+        if (stage === "segment" && partial.observations && partial.image && partial.observations.some((o) => o.mask)) {
+          blobs.masks = await putBlob(`${outputs}/masks.png`, await labelPng(partial.observations.map((o) => o.mask), partial.image.width, partial.image.height), "image/png", blobOptions);
+        }
         if (stage === "lift" && partial.pointsWorld) {
           const clouds = new Map<string, BlobRef>();
           for (const [objectId, points] of partial.pointsWorld) {
