@@ -261,3 +261,13 @@ describe("objectNamesIn", () => {
     expect(objectNamesIn("How tall is it?")).toEqual([]);
   });
 });
+
+describe("unmapped questions about absent objects", () => {
+  it("say the object is not there rather than that the relation is unknown", async () => {
+    const { understandQuestion } = await import("./understand.js");
+    const { livingRoom } = await import("./qa-fixtures.js");
+    const graph = livingRoom();
+    expect(understandQuestion("Where is the piano?", graph)).toMatchObject({ reason: "not_found", message: "I could not find a piano in this image." });
+    expect(understandQuestion("Where is the chair?", graph)).toMatchObject({ reason: "unmapped" });
+  });
+});

@@ -370,7 +370,13 @@ export function understandQuestion(question: string, graph: SceneGraph): ParsedQ
 
   const objectCount = named.reduce((n, x) => n + (x.mention.spec.plural ? 2 : 1), 0);
   const intent = detectIntent(cue, objectCount);
-  if (!intent) return unanswerable(question, "unmapped", UNMAPPED_MESSAGE);
+  if (!intent) {
+    // "Where is the piano?": that there is no piano is the more useful honest answer. Only a
+    // definite reference presupposes the object ("tell me a joke" names no object).
+    const noun = unknownNoun(tokens, mentions);
+    if (noun && ` ${tokens.join(" ")} `.includes(` the ${noun} `)) return unanswerable(question, "not_found", `I could not find ${withIndefiniteArticle(noun)} in this image.`);
+    return unanswerable(question, "unmapped", UNMAPPED_MESSAGE);
+  }
 
   const needed = intent.form === "quantity" && SINGLE_OBJECT_FAMILIES.has(intent.family) ? 1 : 2;
   const objects = objectsNamed(named, needed);
