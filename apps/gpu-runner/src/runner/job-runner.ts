@@ -1,10 +1,11 @@
-// Runs the jobs the hub assigns, up to `concurrency` at once on one shared PerceptionPipeline (its
-// models load once), and streams each job's events as its results exist (job-events.ts). A job ends
+// Runs the jobs the hub assigns, up to `concurrency` at once on the runner's pipeline (by default a
+// pool of worker threads, pipeline-pool.ts; models load once per thread), and streams each job's
+// events as its results exist (job-events.ts). A job ends
 // with job.completed or job.failed; a cancelled or abandoned one ends silently (the edge says
 // job.cancelled, or re-leases it). The pipeline cannot be interrupted inside a stage, so a cancel
 // takes effect at the next stage boundary; from the cancel on, nothing more is sent for the job.
-// Most pipeline work is synchronous on this thread (onnxruntime-node yields once before each model
-// run; lifting and priors depth not at all), so a cancel is seen at the next of those yields.
+// With an in-process pipeline (tests) most work is synchronous on this thread, so a cancel is seen
+// at its next yield; with the thread pool this thread stays free and sees it at once.
 import { setImmediate } from "node:timers/promises";
 import { objectNamesIn } from "@spatial/shared";
 import { EventBody, PROTOCOL_VERSION, type BlobRef, type HubMessage, type JobSpec, type RunnerMessage } from "@spatial/shared/protocol";
@@ -171,8 +172,8 @@ export class JobRunner {
         const events = stageEvents(stage, stage === "decode" ? fetchMs + ms : ms, partial, { ...context, ...(callerObjects ? { callerObjects } : {}) }, blobs);
         for (const event of events) emit(event);
       });
-      // The pipeline blocks the event loop for most of a job (see the header): give a cancel, a
-      // heartbeat or a dropped socket one turn to be seen before answering.
+      // An in-process pipeline blocks the event loop for most of a job (see the header): give a
+      // cancel, a heartbeat or a dropped socket one turn to be seen before answering.
       await setImmediate();
       signal.throwIfAborted();
 

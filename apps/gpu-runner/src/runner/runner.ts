@@ -2,7 +2,8 @@
 // the job loop, heartbeats, one log line per connection change and per job, and a clean stop.
 import { hostname } from "node:os";
 import { PIPELINE_VERSION, PROTOCOL_VERSION, type RunnerCapabilities } from "@spatial/shared/protocol";
-import { PerceptionPipeline } from "../pipeline/perception.js";
+import type { PerceptionPipeline } from "../pipeline/perception.js";
+import { WorkerPipelinePool } from "./pipeline-pool.js";
 import { listCommand } from "../models/commands.js";
 import type { DeviceName } from "../runtime/onnx.js";
 import type { BackoffOptions } from "./backoff.js";
@@ -23,8 +24,11 @@ export interface RunnerOptions {
   log?: (line: string) => void;
   backoff?: Partial<BackoffOptions>;
   livenessTimeoutMs?: number;
-  /** A pipeline to share (tests); default: one made here with the options above. */
-  pipeline?: PerceptionPipeline;
+  /**
+   * A pipeline to share (tests); default: a pool of `concurrency` worker threads, each with its own
+   * pipeline, so perception never blocks this thread's heartbeats, cancels and socket.
+   */
+  pipeline?: Pick<PerceptionPipeline, "perceive" | "dispose">;
 }
 
 export interface Runner {
@@ -89,7 +93,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const { models, depthModel } = await installedModels({ ...(options.modelDir ? { modelDir: options.modelDir } : {}), manifestPaths });
   const ownsPipeline = !options.pipeline;
   // The depth model is named, not "auto", so the depth source the runner reports is the one used.
-  const pipeline = options.pipeline ?? (await PerceptionPipeline.create({ device: options.device, manifestPaths, depthModel, ...(options.modelDir ? { modelDir: options.modelDir } : {}) }));
+  const pipeline = options.pipeline ?? new WorkerPipelinePool({ device: options.device, manifestPaths, depthModel, ...(options.modelDir ? { modelDir: options.modelDir } : {}) }, options.concurrency);
   const capabilities: RunnerCapabilities = { models, device: options.device, concurrency: options.concurrency, pipelineVersion: PIPELINE_VERSION };
   const url = connectUrl(options.edgeUrl, options.pool);
 
