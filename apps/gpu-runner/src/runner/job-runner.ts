@@ -152,14 +152,16 @@ export class JobRunner {
       };
       const context = { depthSource: depthSourceFor(spec, this.options.depthModel), answering: spec.questions.length > 0 };
       const outputs = `out/${spec.jobId}/${job.attempt}`;
+      let imageSize: { width: number; height: number } | undefined;
       const { graph } = await this.options.pipeline.perceive(request, async (stage, ms, partial) => {
         // Throwing here is the pipeline's only exit between stages: the next stage never starts.
         signal.throwIfAborted();
         // Big arrays go to the edge's blob store before the events that reference them.
         const blobs: StageBlobs = {};
+        if (partial.image) imageSize = { width: partial.image.width, height: partial.image.height };
         if (stage === "depth" && partial.depth) blobs.depth = await putBlob(`${outputs}/depth.png`, await depthPng(partial.depth), "image/png", blobOptions);
-        if (stage === "segment" && partial.observations && partial.image && partial.observations.some((o) => o.mask)) {
-          blobs.masks = await putBlob(`${outputs}/masks.png`, await labelPng(partial.observations.map((o) => o.mask), partial.image.width, partial.image.height), "image/png", blobOptions);
+        if (stage === "segment" && partial.observations && imageSize && partial.observations.some((o) => o.mask)) {
+          blobs.masks = await putBlob(`${outputs}/masks.png`, await labelPng(partial.observations.map((o) => o.mask), imageSize.width, imageSize.height), "image/png", blobOptions);
         }
         if (stage === "lift" && partial.pointsWorld) {
           const clouds = new Map<string, BlobRef>();

@@ -18,7 +18,8 @@ describe("WorkerPipelinePool", () => {
       seen.push({ stage, keys: Object.keys(partial).sort() });
     });
     expect(seen.map((s) => s.stage)).toEqual(["decode", "detect", "depth", "segment", "lift"]);
-    expect(seen[4].keys).toContain("pointsWorld");
+    // Each stage hands over what it produced, not everything so far.
+    expect(seen.map((s) => s.keys)).toEqual([["image"], ["detections"], ["depth"], ["observations"], ["graph", "pointsWorld"]]);
     expect(result.graph.depth.source).toBe("input");
     expect(result.graph.objects.length).toBeGreaterThan(0);
     expect(result.depth.data).toBeInstanceOf(Uint16Array);

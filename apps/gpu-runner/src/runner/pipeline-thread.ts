@@ -4,7 +4,7 @@
 // in-process StageListener, so events keep their order and a cancel ends the job between stages.
 import { parentPort, workerData } from "node:worker_threads";
 import type { ObjectObservation } from "@spatial/shared";
-import { PerceptionPipeline, type PerceiveRequest, type PipelineOptions } from "../pipeline/perception.js";
+import { PerceptionPipeline, type PerceiveRequest, type PerceiveResult, type PipelineOptions, type Stage } from "../pipeline/perception.js";
 import type { FromThread, ToThread } from "./pipeline-messages.js";
 
 const port = parentPort!;
@@ -17,6 +17,20 @@ function reply(id: string, kind: string): Promise<ToThread> {
 }
 
 class Stopped extends Error {}
+
+/**
+ * Only what a stage produced crosses to the main thread (structured clone copies every byte: the
+ * full partial would re-send the image at each stage). Listeners read a stage's own results.
+ */
+function producedBy(stage: Stage, partial: Partial<PerceiveResult>): Partial<PerceiveResult> {
+  switch (stage) {
+    case "decode": return { image: partial.image };
+    case "detect": return { detections: partial.detections };
+    case "depth": return { depth: partial.depth };
+    case "segment": return { observations: partial.observations };
+    case "lift": return { graph: partial.graph, pointsWorld: partial.pointsWorld };
+  }
+}
 
 async function perceive(id: string, request: Omit<PerceiveRequest, "objects"> & { callerObjects: boolean }): Promise<void> {
   try {
@@ -38,7 +52,7 @@ async function perceive(id: string, request: Omit<PerceiveRequest, "objects"> & 
           : {}),
       },
       async (stage, ms, partial) => {
-        post({ type: "stage", id, stage, ms, partial });
+        post({ type: "stage", id, stage, ms, partial: producedBy(stage, partial) });
         const answer = await reply(id, "ack");
         if (answer.type !== "ack" || answer.stop) throw new Stopped();
       },
