@@ -5,18 +5,17 @@
 //    answer each assignment at once with a tiny scene graph): the hub and job rooms' throughput.
 // 3. Latency of a cache-hit answer (same image again, new question, no runner involved).
 // Writes .reports/bench-service.json.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { unstable_dev } from "wrangler";
 import { createClient } from "../packages/sdk/src/client.js";
 import { PIPELINE_VERSION, PROTOCOL_VERSION, parseHubMessage } from "../packages/shared/src/protocol/index.js";
 import { BenchSetupError, REPO_ROOT } from "./geometry.js";
+import { createApiKey, startLocalWorker, wranglerVar } from "../scripts/local-edge.js";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const tomlVar = (name: string) => readFileSync(join(REPO_ROOT, "wrangler.toml"), "utf8").match(new RegExp(`^\\s*${name}\\s*=\\s*"([^"]*)"`, "m"))![1];
 
 /** A runner that answers every assignment at once: measures the edge, not perception. */
 function simulatedRunner(base: string, token: string, id: string): Promise<WebSocket> {
@@ -39,17 +38,13 @@ function simulatedRunner(base: string, token: string, id: string): Promise<WebSo
 export async function runServiceBench(): Promise<void> {
   const fixture = join(REPO_ROOT, "../shared/fixtures/rgbd/unidepth_demo");
   const state = mkdtempSync(join(tmpdir(), "spatial-bench-"));
-  const wrangler = join(REPO_ROOT, "node_modules/.bin/wrangler");
-  const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, CI: "true" } });
-  if (migrate.status !== 0) throw new BenchSetupError(`D1 migrations failed: ${migrate.stderr}`);
-  const worker = await unstable_dev(join(REPO_ROOT, "apps/edge/src/index.ts"), { config: join(REPO_ROOT, "wrangler.toml"), persistTo: state, ip: "127.0.0.1", experimental: { disableExperimentalWarning: true }, logLevel: "none" });
-  const base = `http://${worker.address}:${worker.port}`;
-  const runnerToken = tomlVar("RUNNER_TOKEN");
+  const { worker, base } = await startLocalWorker(state).catch((e: Error) => { throw new BenchSetupError(e.message); });
+  const runnerToken = wranglerVar("RUNNER_TOKEN");
   let runner: ChildProcess | undefined;
   const sims: WebSocket[] = [];
   try {
-    const made = await fetch(`${base}/v1/keys`, { method: "POST", headers: { authorization: `Bearer ${tomlVar("ADMIN_TOKEN")}`, "content-type": "application/json" }, body: JSON.stringify({ tenant: "bench", rateLimit: { perMinute: 100_000, burst: 10_000 } }) }); // the bench measures the hub, not the limiter
-    const { key } = (await made.json()) as { key: string };
+    // The bench measures the hub, not the per-key rate limiter.
+    const key = await createApiKey(base, "bench", { rateLimit: { perMinute: 100_000, burst: 10_000 } });
     const client = createClient({ baseUrl: base, apiKey: key });
     const image = readFileSync(join(fixture, "rgb.png")), depth = readFileSync(join(fixture, "depth.png"));
     const intrinsics = JSON.parse(readFileSync(join(fixture, "intrinsics.json"), "utf8"));

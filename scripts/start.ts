@@ -8,19 +8,12 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs"
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { createClient } from "../packages/sdk/src/client.js";
+import { applyLocalMigrations, createApiKey, WRANGLER, wranglerVar } from "./local-edge.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const STATE = join(ROOT, ".wrangler/state");
 const LOGS = join(ROOT, ".reports");
 const children: ChildProcess[] = [];
-
-/** A [vars] value of wrangler.toml (the local development defaults). */
-function wranglerVar(name: string): string {
-  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
-  const m = toml.match(new RegExp(`^\\s*${name}\\s*=\\s*"([^"]*)"`, "m"));
-  if (!m) throw new Error(`wrangler.toml has no ${name} in [vars]`);
-  return m[1];
-}
 
 function freePort(start: number): Promise<number> {
   return new Promise((resolvePort) => {
@@ -39,10 +32,6 @@ function run(name: string, command: string, args: string[], env: NodeJS.ProcessE
   child.stderr!.pipe(log);
   children.push(child);
   return child;
-}
-
-function runToEnd(name: string, command: string, args: string[]): Promise<void> {
-  return new Promise((ok, fail) => run(name, command, args).once("exit", (code) => (code === 0 ? ok() : fail(new Error(`${name} failed (exit ${code}); see .reports/${name}.log`)))));
 }
 
 function stopAll(): void {
@@ -99,16 +88,13 @@ try {
   const portArg = process.argv.indexOf("--port");
   const port = portArg >= 0 ? Number(process.argv[portArg + 1]) : await freePort(8787);
   const base = `http://127.0.0.1:${port}`;
-  const wrangler = join(ROOT, "node_modules/.bin/wrangler");
   console.log("applying D1 migrations locally…");
-  await runToEnd("d1-migrations", wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE]);
+  applyLocalMigrations(STATE);
   console.log(`starting the worker (wrangler dev) on ${base}…`);
-  run("wrangler-dev", wrangler, ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", STATE, "--show-interactive-dev-session=false"]);
+  run("wrangler-dev", WRANGLER, ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", STATE, "--show-interactive-dev-session=false"]);
   await waitForHealth(base, 60_000);
 
-  const created = await fetch(`${base}/v1/keys`, { method: "POST", headers: { authorization: `Bearer ${wranglerVar("ADMIN_TOKEN")}`, "content-type": "application/json" }, body: JSON.stringify({ tenant: "dev", name: "npm start" }) });
-  if (!created.ok) throw new Error(`could not create a development API key: HTTP ${created.status} ${await created.text()}`);
-  const { key } = (await created.json()) as { key: string };
+  const key = await createApiKey(base, "dev", { name: "npm start" });
   console.log("starting a runner on the CPU…");
   run("runner", join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "apps/gpu-runner/src/main.ts"), "--edge", base, "--token", wranglerVar("RUNNER_TOKEN")]);
 

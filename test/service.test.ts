@@ -1,21 +1,19 @@
 // The service end to end: the real worker (wrangler's unstable_dev: workerd, D1 and R2 on disk,
 // Durable Objects) and real runner processes over WebSocket, driven through the SDK and the CLI.
-import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { unstable_dev, type Unstable_DevWorker } from "wrangler";
+import type { Unstable_DevWorker } from "wrangler";
+import { createApiKey, startLocalWorker, wranglerVar } from "../scripts/local-edge.js";
 import { createClient, type SpatialClient } from "../packages/sdk/src/client.js";
 import type { JobEvent } from "../packages/shared/src/protocol/index.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const FIXTURE = resolve(ROOT, "../shared/fixtures/rgbd/unidepth_demo");
-const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
-const tomlVar = (name: string) => toml.match(new RegExp(`^\\s*${name}\\s*=\\s*"([^"]*)"`, "m"))![1];
-const ADMIN_TOKEN = tomlVar("ADMIN_TOKEN");
-const RUNNER_TOKEN = tomlVar("RUNNER_TOKEN");
+const RUNNER_TOKEN = wranglerVar("RUNNER_TOKEN");
 
 let worker: Unstable_DevWorker;
 let base: string;
@@ -47,11 +45,7 @@ async function stopRunners(): Promise<void> {
   await Promise.all([...runners].map(killRunner));
 }
 
-async function newKey(tenant: string): Promise<string> {
-  const r = await fetch(`${base}/v1/keys`, { method: "POST", headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ tenant }) });
-  expect(r.status).toBe(201);
-  return ((await r.json()) as { key: string }).key;
-}
+const newKey = (tenant: string) => createApiKey(base, tenant);
 
 async function collect(iterable: AsyncIterable<JobEvent>, until?: (e: JobEvent) => boolean): Promise<JobEvent[]> {
   const out: JobEvent[] = [];
@@ -71,10 +65,7 @@ function expectConsistent(events: JobEvent[]): void {
 
 beforeAll(async () => {
   const state = mkdtempSync(join(tmpdir(), "spatial-edge-"));
-  const migrate = spawnSync(join(ROOT, "node_modules/.bin/wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { cwd: ROOT, encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" } });
-  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
-  worker = await unstable_dev(join(ROOT, "apps/edge/src/index.ts"), { config: join(ROOT, "wrangler.toml"), persistTo: state, ip: "127.0.0.1", experimental: { disableExperimentalWarning: true }, logLevel: "none" });
-  base = `http://${worker.address}:${worker.port}`;
+  ({ worker, base } = await startLocalWorker(state));
   apiKey = await newKey("tenant-a");
   client = createClient({ baseUrl: base, apiKey });
 }, 120_000);
