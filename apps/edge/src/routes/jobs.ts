@@ -7,6 +7,7 @@ import { database } from "../db/client.js";
 import { settings, type AppEnv } from "../env.js";
 import { ApiError, badRequest, notFound, parseOr400 } from "../http/errors.js";
 import { AskBody, PoolName, type AskResponse, type CancelResponse, type CreateJobResponse } from "../http/schemas.js";
+import { blobResponse } from "../http/blob.js";
 import { resumeAfter } from "../http/sse.js";
 import { jsonBody } from "../http/validate.js";
 import { answerAll } from "../jobs/cache.js";
@@ -61,11 +62,7 @@ export const jobRoutes = new Hono<AppEnv>()
     const row = await loadOwnedJob(database(c.env.DB), tenantOf(c), c.req.param("id"));
     const key = c.req.param("key");
     if (!key.startsWith(`out/${row.id}/`) || key.includes("..")) throw notFound("blob");
-    const obj = await c.env.BLOBS.get(key);
-    if (!obj) throw notFound("blob");
-    const headers = new Headers({ ETag: obj.httpEtag, "Content-Length": String(obj.size) });
-    obj.writeHttpMetadata(headers);
-    return new Response(obj.body, { headers });
+    return blobResponse(c.env.BLOBS, key);
   })
   .post("/:id/cancel", requireKey({ scope: "jobs:write" }), async (c) => {
     const db = database(c.env.DB);

@@ -2,7 +2,8 @@
 import { Hono } from "hono";
 import { requireRunner } from "../auth/middleware.js";
 import type { AppEnv } from "../env.js";
-import { ApiError, notFound, parseOr400 } from "../http/errors.js";
+import { blobResponse } from "../http/blob.js";
+import { ApiError, parseOr400 } from "../http/errors.js";
 import { PoolName } from "../http/schemas.js";
 import { hubOf } from "../jobs/create.js";
 import { checkContentLength, MiB } from "../jobs/limits.js";
@@ -19,13 +20,7 @@ export const runnerConnect = new Hono<AppEnv>().get("/connect", requireRunner(),
 /** /v1/runner/blobs/KEY: read inputs (img/…, scene/…); write outputs under out/ (depth maps, masks, point clouds). */
 export const runnerBlobs = new Hono<AppEnv>()
   .use(requireRunner())
-  .get("/blobs/:key{.+}", async (c) => {
-    const obj = await c.env.BLOBS.get(c.req.param("key"));
-    if (!obj) throw notFound("blob");
-    const headers = new Headers({ ETag: obj.httpEtag, "Content-Length": String(obj.size) });
-    obj.writeHttpMetadata(headers);
-    return new Response(obj.body, { headers });
-  })
+  .get("/blobs/:key{.+}", (c) => blobResponse(c.env.BLOBS, c.req.param("key")))
   .put("/blobs/:key{.+}", async (c) => {
     const key = c.req.param("key");
     if (!/^out\/[A-Za-z0-9._\/-]{1,400}$/.test(key) || key.includes("..")) throw new ApiError(400, "invalid_request", "key: runners write under out/ only");
