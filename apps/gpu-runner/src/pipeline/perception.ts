@@ -89,24 +89,8 @@ export class PerceptionPipeline {
     return new PerceptionPipeline(options, await loadManifest({ extraManifestPaths: options.manifestPaths ?? [] }));
   }
 
-  private modelPath(name: string, role = "model"): Promise<{ path: string; entry: ReturnType<typeof findModel> }> {
-    const entry = findModel(this.manifest, name);
-    return installedModelPath(entry, role, { modelDir: this.options.modelDir ?? defaultModelDir() }).then((path) => ({ path, entry }));
-  }
-
-  private loadDetector(): Promise<YoloxDetector> {
-    this.detector ??= this.modelPath(this.options.detector ?? "yolox-nano-coco").then(({ path, entry }) => YoloxDetector.load(path, entry, { device: this.options.device }));
-    return this.detector;
-  }
-
-  private loadSegmenter(): Promise<DeeplabSegmenter | null> {
-    const name = this.options.segmenter === undefined ? "deeplabv3-mnv2-voc" : this.options.segmenter;
-    this.segmenter ??= name === null ? Promise.resolve(null) : this.modelPath(name).then(({ path, entry }) => DeeplabSegmenter.load(path, entry, { device: this.options.device }));
-    return this.segmenter;
-  }
-
-  /** The configured model of a task: by name, the first installed one ("auto"), or none. */
-  private async optionalModel(choice: string | null | "auto" | undefined, task: ModelTask): Promise<ModelEntry | null> {
+  /** The model a role names: findModel's answer for a name, the first installed one for "auto", none for null. */
+  private async entryFor(choice: string | null | "auto" | undefined, task: ModelTask): Promise<ModelEntry | null> {
     if (choice === null) return null;
     if (choice !== undefined && choice !== "auto") return findModel(this.manifest, choice);
     const dir = this.options.modelDir ?? defaultModelDir();
@@ -114,32 +98,43 @@ export class PerceptionPipeline {
     return null;
   }
 
-  private async files(entry: ModelEntry): Promise<Record<string, string>> {
+  /** Resolves (and verifies) the entry's files by role, then opens the model with them; null for no entry. */
+  private async open<T>(entry: Promise<ModelEntry | null>, load: (files: Record<string, string>, entry: ModelEntry) => Promise<T>): Promise<T | null> {
+    const e = await entry;
+    if (!e) return null;
     const dir = this.options.modelDir ?? defaultModelDir();
-    const roles = Object.keys(entry.files);
-    return Object.fromEntries(await Promise.all(roles.map(async (role) => [role, await installedModelPath(entry, role, { modelDir: dir })])));
+    const files = Object.fromEntries(await Promise.all(Object.keys(e.files).map(async (role) => [role, await installedModelPath(e, role, { modelDir: dir })])));
+    return load(files, e);
+  }
+
+  private loadDetector(): Promise<YoloxDetector> {
+    const device = this.options.device;
+    this.detector ??= this.open(this.entryFor(this.options.detector ?? "yolox-nano-coco", "detection"), (f, e) => YoloxDetector.load(f.model, e, { device })).then((d) => d!);
+    return this.detector;
+  }
+
+  private loadSegmenter(): Promise<DeeplabSegmenter | null> {
+    const device = this.options.device;
+    const name = this.options.segmenter === undefined ? "deeplabv3-mnv2-voc" : this.options.segmenter;
+    this.segmenter ??= this.open(this.entryFor(name, "semantic-segmentation"), (f, e) => DeeplabSegmenter.load(f.model, e, { device }));
+    return this.segmenter;
   }
 
   private loadDepthModel(): Promise<MetricDepthModel | null> {
-    this.depthModel ??= this.optionalModel(this.options.depthModel, "metric-depth").then(async (entry) => (entry ? MetricDepthModel.load((await this.files(entry)).model, entry, { device: this.options.device }) : null));
+    const device = this.options.device;
+    this.depthModel ??= this.open(this.entryFor(this.options.depthModel, "metric-depth"), (f, e) => MetricDepthModel.load(f.model, e, { device }));
     return this.depthModel;
   }
 
   private loadOpenVocab(): Promise<OpenVocabDetector | null> {
-    this.openVocab ??= this.optionalModel(this.options.openVocabDetector, "open-vocab-detection").then(async (entry) => {
-      if (!entry) return null;
-      const f = await this.files(entry);
-      return OpenVocabDetector.load({ model: f.model, tokenizer: f.tokenizer }, entry, { device: this.options.device });
-    });
+    const device = this.options.device;
+    this.openVocab ??= this.open(this.entryFor(this.options.openVocabDetector, "open-vocab-detection"), (f, e) => OpenVocabDetector.load({ model: f.model, tokenizer: f.tokenizer }, e, { device }));
     return this.openVocab;
   }
 
   private loadPromptable(): Promise<SamSegmenter | null> {
-    this.promptable ??= this.optionalModel(this.options.promptableSegmenter, "promptable-segmentation").then(async (entry) => {
-      if (!entry) return null;
-      const f = await this.files(entry);
-      return SamSegmenter.load({ model: f.model, decoder: f.decoder }, entry, { device: this.options.device });
-    });
+    const device = this.options.device;
+    this.promptable ??= this.open(this.entryFor(this.options.promptableSegmenter, "promptable-segmentation"), (f, e) => SamSegmenter.load({ model: f.model, decoder: f.decoder }, e, { device }));
     return this.promptable;
   }
 
