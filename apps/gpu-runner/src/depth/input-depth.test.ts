@@ -1,8 +1,8 @@
 import sharp from "sharp";
 import { describe, expect, it, beforeAll } from "vitest";
-import { InputError } from "../image/errors.js";
 import { fitDepthToImage, loadDepthMap, resampleDepthNearest } from "./input-depth.js";
 import { fixturePath, requireRgbdFixtures } from "../testing/fixtures.js";
+import { codeOf } from "../testing/input-error.js";
 
 /** A single-channel 16-bit PNG of the given values. */
 function png16(width: number, height: number, values: ArrayLike<number>): Promise<Buffer> {
@@ -31,15 +31,6 @@ function floatTiff(width: number, height: number, values: number[]): Buffer {
   return buf;
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as InputError).code;
-  }
-  throw new Error("expected an InputError");
-}
 
 const validCount = (data: ArrayLike<number>) => Array.from(data).filter((v) => v > 0).length;
 

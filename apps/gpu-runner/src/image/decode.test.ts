@@ -4,7 +4,7 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { decodeImage, sniffFormat } from "./decode.js";
-import { InputError } from "./errors.js";
+import { codeOf } from "../testing/input-error.js";
 
 const W = 6, H = 4;
 /** Left half red, right half blue: orientation changes are visible in the pixels. */
@@ -16,15 +16,6 @@ function halves(): Buffer {
 const raw = (channels: 1 | 2 | 3 | 4, data: Buffer) => sharp(data, { raw: { width: W, height: H, channels } });
 const pixel = (img: { width: number; rgb: Uint8Array }, x: number, y: number) => Array.from(img.rgb.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3));
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as InputError).code;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("decodeImage: formats", () => {
   it("decodes PNG, WebP and JPEG to 8-bit RGB of the same size", async () => {
