@@ -61,16 +61,20 @@ export function buildSceneGraph(input: SceneInput): BuiltScene {
   const alignment = alignToGravity(scenePoints.pointsCam, input.gravity);
   const pointsWorld = new Map<string, Points>();
 
-  const masks = input.objects.map((o) => o.mask ?? boxMask(o.box2d, width, height));
-  const exclusive = shareOverlapsByDepth(input.objects, masks, depth, intrinsics, width);
+  // Each mask is unprojected once, and again only when sharing overlaps took pixels from it.
+  const lift = (mask: Uint8Array, box2d: readonly number[]) => {
+    const points = unprojectDepth(depth, intrinsics, { mask });
+    return { mask, points, anchorCam: centralMedian(points.pointsCam, points.pixelIndex, box2d, width) };
+  };
+  const first = input.objects.map((o) => lift(o.mask ?? boxMask(o.box2d, width, height), o.box2d));
+  const { masks, changed } = shareOverlapsByDepth(input.objects, first.map((l) => l.mask), first.map((l) => l.anchorCam?.[2] ?? NaN), depth);
+  const lifted = first.map((l, i) => (changed.has(i) ? lift(masks[i], input.objects[i].box2d) : l));
 
   const objects: SceneObject[] = input.objects.map((observation, index) => {
     const id = `obj-${index}`;
-    const mask = exclusive[index];
-    const lifted = unprojectDepth(depth, intrinsics, { mask });
-    const spacingM = sampleSpacingM(lifted.pointsCam, countNonZero(mask), intrinsics.fx);
-    const anchorCam = centralMedian(lifted.pointsCam, lifted.pixelIndex, observation.box2d, width);
-    const extracted = extractObject(lifted.pointsCam, alignment.worldFromCam, { sampleSpacingM: spacingM, ...(anchorCam ? { anchorCam } : {}) });
+    const { mask, points, anchorCam } = lifted[index];
+    const spacingM = sampleSpacingM(points.pointsCam, countNonZero(mask), intrinsics.fx);
+    const extracted = extractObject(points.pointsCam, alignment.worldFromCam, { sampleSpacingM: spacingM, ...(anchorCam ? { anchorCam } : {}) });
     const rgbMean = input.rgb ? meanRgb(input.rgb, width, observation.box2d, observation.mask) : undefined;
     if (extracted) pointsWorld.set(id, extracted.pointsWorld);
     return {
@@ -118,14 +122,10 @@ export function touchesBorder(box2d: readonly number[], width: number, height: n
  * to; pixels without a reading stay with every mask that had them (they yield no points anyway).
  * Exact (caller) masks are left alone and never lose pixels.
  */
-function shareOverlapsByDepth(observations: ObjectObservation[], masks: Uint8Array[], depth: DepthImage, intrinsics: Intrinsics, width: number): Uint8Array[] {
+function shareOverlapsByDepth(observations: ObjectObservation[], masks: Uint8Array[], centralZ: readonly number[], depth: DepthImage): { masks: Uint8Array[]; changed: Set<number> } {
+  const changed = new Set<number>();
   const derived = observations.map((o, i) => (o.maskIsExact ? -1 : i)).filter((i) => i >= 0);
-  if (derived.length < 2) return masks;
-  const centralZ = new Float64Array(masks.length).fill(NaN);
-  for (const i of derived) {
-    const lifted = unprojectDepth(depth, intrinsics, { mask: masks[i] });
-    centralZ[i] = centralMedian(lifted.pointsCam, lifted.pixelIndex, observations[i].box2d, width)?.[2] ?? NaN;
-  }
+  if (derived.length < 2) return { masks, changed };
   const out = masks.map((m, i) => (observations[i].maskIsExact ? m : m.slice()));
   const metresPerUnit = 1 / depth.unitsPerMetre;
   for (let p = 0; p < depth.data.length; p++) {
@@ -139,9 +139,13 @@ function shareOverlapsByDepth(observations: ObjectObservation[], masks: Uint8Arr
       if (error < bestError) { bestError = error; best = i; }
     }
     if (owners < 2 || best < 0) continue;
-    for (const i of derived) if (i !== best) out[i][p] = 0;
+    for (const i of derived) {
+      if (i === best || out[i][p] === 0) continue;
+      out[i][p] = 0;
+      changed.add(i);
+    }
   }
-  return out;
+  return { masks: out, changed };
 }
 
 /**
