@@ -237,3 +237,9 @@ describe("uprightBoxDistance", () => {
     }
   });
 });
+
+describe("axisAlignedBox on bad coordinates", () => {
+  it("refuses a non-finite coordinate rather than returning a NaN box", () => {
+    expect(() => axisAlignedBox(new Float32Array([0, 0, 0, NaN, 1, 1]))).toThrow(RangeError);
+  });
+});

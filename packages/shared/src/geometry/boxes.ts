@@ -4,6 +4,7 @@
 // Why a minimum-area rectangle and not PCA: for a box-shaped object seen from one side the points
 // cover two faces unevenly, which tilts the principal axes; the hull's minimum-area rectangle has
 // a side flush with a hull edge and does not care how densely each face was sampled.
+import { pointBounds } from "./spatial-grid.js";
 import type { AxisAlignedBox, Points, UprightBox, Vec3 } from "./types.js";
 
 /** A rectangle in the plane: side `sizeU` along the unit direction at `angleRad` from +x, `sizeV` across it. */
@@ -14,20 +15,10 @@ export interface Rectangle2d {
   sizeV: number;
 }
 
-/** Smallest axis-aligned box holding the points. Throws RangeError on an empty cloud. */
+/** Smallest axis-aligned box holding the points. Throws RangeError on an empty cloud or a non-finite coordinate. */
 export function axisAlignedBox(points: Points): AxisAlignedBox {
   if (points.length < 3) throw new RangeError("axisAlignedBox needs at least one point");
-  let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
-  for (let o = 0; o + 2 < points.length; o += 3) {
-    const x = points[o], y = points[o + 1], z = points[o + 2];
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
-    if (z < z0) z0 = z;
-    if (z > z1) z1 = z;
-  }
-  return { min: [x0, y0, z0], max: [x1, y1, z1] };
+  return pointBounds(points);
 }
 
 function cross(ox: number, oy: number, ax: number, ay: number, bx: number, by: number): number {
