@@ -1,8 +1,9 @@
-// `npm run bench`: every benchmark, one after another (`-- --only=geometry|perception|service` for one).
+// `npm run bench`: every benchmark, one after another (`-- --only=geometry|perception|real3d|service` for one).
 // Exit code: non-zero when a bench cannot run (e.g. ../shared is missing); with `--strict`, also
 // when an agreement check against the reference implementation fails.
 import { BenchSetupError, runGeometryBench } from "./geometry.js";
 import { runPerceptionBench } from "./perception.js";
+import { runReal3dBench } from "./real3d.js";
 import { runServiceBench } from "./service.js";
 
 const strict = process.argv.includes("--strict");
@@ -11,6 +12,7 @@ try {
   const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
   const geometry = only && only !== "geometry" ? null : await runGeometryBench();
   if (!only || only === "perception") await runPerceptionBench();
+  if (!only || only === "real3d") await runReal3dBench();
   if (!only || only === "service") await runServiceBench();
   if (strict && geometry?.allPass === false) {
     console.error("bench: an agreement check failed (--strict)");
