@@ -46,7 +46,7 @@ describe("loadDepthMap: real RGB-D frames", () => {
 
   it("keeps KITTI's sparse lidar depth sparse", async () => {
     const d = await loadDepthMap(fixturePath("kitti_000008", "depth.png"), { imageWidth: 1242, imageHeight: 375 });
-    expect(validCount(d.data)).toBe(17144);
+    expect(validCount(d.data)).toBe(16995); // the corrected fixture: 149 far returns that had wrapped are gone
     expect(validCount(d.data) / d.data.length).toBeLessThan(0.04);
   });
 
@@ -100,6 +100,16 @@ describe("loadDepthMap: synthetic maps", () => {
     const jpeg = await sharp(Buffer.alloc(12, 50), { raw: { width: 2, height: 2, channels: 3 } }).jpeg().toBuffer();
     expect(await codeOf(loadDepthMap(jpeg, { imageWidth: 2, imageHeight: 2 }))).toBe("depth_format");
     expect(await codeOf(loadDepthMap(await png16(1, 1, [5]), { imageWidth: 1, imageHeight: 1, unitsPerMetre: 0 }))).toBe("depth_format");
+  });
+
+  it("drops readings beyond the maximum range as noise, and refuses depth scales outside 1–100000 units per metre", async () => {
+    // 1000 units/m: 65.535 m fits; at 100 units/m, 65535 is 655 m: beyond any sensor, dropped.
+    const bytes = await png16(3, 1, [2000, 65535, 30000]);
+    expect(Array.from((await loadDepthMap(bytes, { imageWidth: 3, imageHeight: 1, unitsPerMetre: 100 })).data)).toEqual([2000, 0, 30000]);
+    expect(Array.from((await loadDepthMap(bytes, { imageWidth: 3, imageHeight: 1, unitsPerMetre: 1000, maxRangeM: 10 })).data)).toEqual([2000, 0, 0]);
+    for (const unitsPerMetre of [1e-300, 0.5, 1e300]) {
+      expect(await codeOf(loadDepthMap(bytes, { imageWidth: 3, imageHeight: 1, unitsPerMetre }))).toBe("depth_format");
+    }
   });
 
   it("refuses an all-zero map as depth_empty", async () => {

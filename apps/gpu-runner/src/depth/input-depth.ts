@@ -19,6 +19,7 @@ import type { DepthImage } from "@spatial/shared/geometry";
 import sharp from "sharp";
 import { readLimited } from "../image/decode.js";
 import { InputError } from "../image/errors.js";
+import { MAX_DEPTH_SCALE, MIN_DEPTH_SCALE } from "@spatial/shared/protocol";
 
 export interface LoadDepthOptions {
   /** Raw units per metre of an integer map (default 1000: millimetres). */
@@ -28,15 +29,24 @@ export interface LoadDepthOptions {
   imageHeight: number;
   maxFileBytes?: number;
   maxPixels?: number;
+  /** Readings beyond this many metres are dropped as noise (default DEFAULT_MAX_DEPTH_RANGE_M). */
+  maxRangeM?: number;
 }
+
+/**
+ * No depth sensor a caller sends us reads reliably past 300 m (automotive lidar: ~120–250 m; RGB-D:
+ * ~10 m). A reading beyond it is a wrapped value, a sky return or a wrong depth scale, and one such
+ * point is enough to stretch an object's box or the scene's bounds.
+ */
+export const DEFAULT_MAX_DEPTH_RANGE_M = 300;
 
 const ASPECT_TOLERANCE = 0.01;
 
 /** Loads a depth map for an image; the result has the image's size. Throws `InputError`. */
 export async function loadDepthMap(input: Buffer | string, options: LoadDepthOptions): Promise<DepthImage> {
-  const { unitsPerMetre = 1000, imageWidth, imageHeight, maxFileBytes = 25 * 1024 * 1024, maxPixels = 40_000_000 } = options;
-  if (!(Number.isFinite(unitsPerMetre) && unitsPerMetre > 0)) {
-    throw new InputError("depth_format", `depth scale must be a positive number of units per metre, got ${unitsPerMetre}: e.g. 1000 for millimetres`);
+  const { unitsPerMetre = 1000, imageWidth, imageHeight, maxFileBytes = 25 * 1024 * 1024, maxPixels = 40_000_000, maxRangeM = DEFAULT_MAX_DEPTH_RANGE_M } = options;
+  if (!(Number.isFinite(unitsPerMetre) && unitsPerMetre >= MIN_DEPTH_SCALE && unitsPerMetre <= MAX_DEPTH_SCALE)) {
+    throw new InputError("depth_format", `depth scale must be ${MIN_DEPTH_SCALE}–${MAX_DEPTH_SCALE} units per metre, got ${unitsPerMetre}: e.g. 1000 for millimetres`);
   }
   const bytes = await readLimited(input, maxFileBytes, "depth");
   const kind = sniffDepthContainer(bytes);
@@ -64,13 +74,15 @@ export async function loadDepthMap(input: Buffer | string, options: LoadDepthOpt
       if (info.channels !== 1) throw new Error(`decoded to ${info.channels} channels`);
       const metres = new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
       // One meaning for "no reading" downstream: 0 (NaN, ±∞ and negatives are what float maps use).
-      for (let i = 0; i < metres.length; i++) if (!(metres[i] > 0 && metres[i] < Infinity)) metres[i] = 0;
+      for (let i = 0; i < metres.length; i++) if (!(metres[i] > 0 && metres[i] <= maxRangeM)) metres[i] = 0;
       depth = { width: info.width, height: info.height, data: metres, unitsPerMetre: 1 };
     } else {
       // sharp's plain .raw() squashes 16-bit grey through 8 bits; grey16 keeps every bit.
       const { data, info } = await pipeline.toColourspace("grey16").raw({ depth: "ushort" }).toBuffer({ resolveWithObject: true });
       if (info.channels !== 1) throw new Error(`decoded to ${info.channels} channels`);
       const units = new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+      const maxUnits = maxRangeM * unitsPerMetre;
+      if (maxUnits < 65535) for (let i = 0; i < units.length; i++) if (units[i] > maxUnits) units[i] = 0;
       depth = { width: info.width, height: info.height, data: units, unitsPerMetre };
     }
   } catch (cause) {

@@ -87,6 +87,19 @@ describe("decodeImage: bad input", () => {
     await expect(decodeImage(jpeg.subarray(0, Math.floor(jpeg.length / 2)))).rejects.toThrow(/corrupt or truncated .*re-upload the full file/);
   });
 
+  it("rejects damaged entropy-coded JPEG data (which libjpeg would fill with grey) but not extraneous bytes before a marker", async () => {
+    const big = Buffer.alloc(256 * 192 * 3);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 37 + (i >> 9)) % 251;
+    const jpeg = await sharp(big, { raw: { width: 256, height: 192, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+    const sos = jpeg.indexOf(Buffer.from([0xff, 0xda]));
+    const damaged = Buffer.from(jpeg);
+    for (let i = sos + 400; i < sos + 900; i++) damaged[i] = (damaged[i] * 7 + 13) & 0xff;
+    expect(damaged.length).toBe(jpeg.length); // complete file, same length: only the data is damaged
+    expect(await codeOf(decodeImage(damaged))).toBe("image_corrupt");
+    const extraneous = Buffer.concat([jpeg.subarray(0, jpeg.length - 2), Buffer.from([1, 2, 3]), jpeg.subarray(jpeg.length - 2)]);
+    expect((await decodeImage(extraneous)).image.width).toBe(256);
+  });
+
   it("checks the file size before decoding and the pixel count from the header", async () => {
     const png = await raw(3, halves()).png().toBuffer();
     expect(await codeOf(decodeImage(png, { maxFileBytes: 10, maxPixels: 1e6 }))).toBe("image_file_too_large");

@@ -37,9 +37,6 @@ export async function decodeImage(input: Buffer | string, limits: DecodeLimits =
     const what = describeUnsupported(bytes);
     throw new InputError("image_unsupported_format", `unsupported image format${what ? ` (${what})` : ""}: send a JPEG, PNG or WebP`);
   }
-  // "error" rejects decode errors and truncation but tolerates libjpeg's warnings (e.g. extraneous
-  // bytes before a marker), which many phone JPEGs carry and which do not damage pixels.
-  const options: sharp.SharpOptions = { failOn: "error", limitInputPixels: limits.maxPixels };
   let meta: sharp.Metadata;
   try {
     // Headers only; without the pixel limit, so an oversized image gets the message that says so.
@@ -54,12 +51,13 @@ export async function decodeImage(input: Buffer | string, limits: DecodeLimits =
   }
   let decoded: { data: Buffer; info: sharp.OutputInfo };
   try {
-    decoded = await sharp(bytes, options)
-      .rotate() // no argument: apply the EXIF orientation
-      .flatten({ background: "#ffffff" }) // transparent pixels hold arbitrary colours; show what viewers show
-      .toColourspace("srgb")
-      .raw({ depth: "uchar" })
-      .toBuffer({ resolveWithObject: true });
+    decoded = await decodePixels(bytes, "warning", limits.maxPixels).catch((cause: unknown) => {
+      // libjpeg reports damaged entropy-coded data only as a warning ("Corrupt JPEG data: premature
+      // end of data segment") and then fills the rest with grey, so decoding is strict. The one
+      // warning many phone JPEGs carry, extraneous bytes before a marker, damages no pixel.
+      if (cause instanceof Error && BENIGN_WARNING.test(cause.message)) return decodePixels(bytes, "error", limits.maxPixels);
+      throw cause;
+    });
   } catch (cause) {
     throw corrupt(format, cause);
   }
@@ -68,6 +66,17 @@ export async function decodeImage(input: Buffer | string, limits: DecodeLimits =
   const image: RgbImage = { width: info.width, height: info.height, rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   const exif = parseExif(meta.exif);
   return { image, format, ...(exif ? { exif } : {}), originalWidth: width, originalHeight: height };
+}
+
+const BENIGN_WARNING = /extraneous bytes before marker/i;
+
+function decodePixels(bytes: Buffer, failOn: "warning" | "error", maxPixels: number): Promise<{ data: Buffer; info: sharp.OutputInfo }> {
+  return sharp(bytes, { failOn, limitInputPixels: maxPixels })
+    .rotate() // no argument: apply the EXIF orientation
+    .flatten({ background: "#ffffff" }) // transparent pixels hold arbitrary colours; show what viewers show
+    .toColourspace("srgb")
+    .raw({ depth: "uchar" })
+    .toBuffer({ resolveWithObject: true });
 }
 
 /** Reads a path or takes a buffer, refusing anything over `maxBytes` before reading it. */

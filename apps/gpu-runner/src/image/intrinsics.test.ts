@@ -59,6 +59,19 @@ describe("resolveIntrinsics", () => {
     expect(() => resolveIntrinsics(size, { given: bad[4] })).toThrow(/another resolution\? Scale fx,fy,cx,cy/);
   });
 
+  it("refuses focal lengths whose field of view no lens has (1e-300 px, 1 px, 1e9 px)", () => {
+    for (const f of [1e-300, 1, 1e9]) {
+      expect(() => resolveIntrinsics({ width: 640, height: 480 }, { given: { fx: f, fy: f, cx: 320, cy: 240 } })).toThrow(/field of view of .* between 1° and 170°/);
+    }
+  });
+
+  it("ignores EXIF 35 mm-equivalent focal lengths outside 8–1200 mm and falls back to the field-of-view estimate", () => {
+    for (const f35 of [65535, 5000, 1, 7.9]) {
+      expect(resolveIntrinsics({ width: 1600, height: 1200 }, { exif: { focalLength35mmEquiv: f35 } }).source).toBe("fov-estimate");
+    }
+    for (const f35 of [8, 26, 1200]) expect(resolveIntrinsics({ width: 1600, height: 1200 }, { exif: { focalLength35mmEquiv: f35 } }).source).toBe("exif");
+  });
+
   it("uses the 35 mm-equivalent focal over the image diagonal (43.27 mm), the same in portrait and landscape", () => {
     // iPhone 12 main camera: 26 mm equivalent, 4032×3024, real focal 4.2 mm / 1.4 µm pixels = 3000 px.
     const landscape = resolveIntrinsics({ width: 4032, height: 3024 }, { exif: { focalLength35mmEquiv: 26 } });

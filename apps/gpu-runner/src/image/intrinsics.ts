@@ -3,6 +3,7 @@
 // else a field-of-view guess. The result says which, because everything metric downstream (3D
 // sizes, distances, priors depth) scales with the focal length.
 import type { Intrinsics } from "@spatial/shared/geometry";
+import { intrinsicsProblem } from "@spatial/shared/protocol";
 import { InputError } from "./errors.js";
 import type { ExifInfo } from "./exif.js";
 
@@ -17,6 +18,14 @@ export type ResolvedIntrinsics = Intrinsics & { source: IntrinsicsSource };
  * because turning a phone to portrait does not change its lens.
  */
 export const DEFAULT_LONG_SIDE_FOV_DEG = 65;
+
+/**
+ * 35 mm-equivalent focal lengths real lenses have: 8 mm (a fisheye's rectilinear limit is wider
+ * than any phone's ultra-wide, ~13 mm) to 1200 mm (the longest super-telephotos). EXIF outside this
+ * range is a corrupt or made-up tag (65535 is a common "unknown"), and trusting it scales every
+ * distance by the error, so it is ignored and the field-of-view estimate used instead.
+ */
+export const EXIF_FOCAL_35MM_RANGE_MM = [8, 1200] as const;
 
 /** The diagonal of a 36 × 24 mm frame, the reference of every 35 mm-equivalent focal length. */
 const FULL_FRAME_DIAGONAL_MM = Math.hypot(36, 24);
@@ -36,7 +45,7 @@ export function resolveIntrinsics(size: { width: number; height: number }, hints
   if (hints.given) return { ...validateIntrinsics(hints.given, size), source: "input" };
   const centre = { cx: (width - 1) / 2, cy: (height - 1) / 2 };
   const f35 = hints.exif?.focalLength35mmEquiv;
-  if (f35 !== undefined && Number.isFinite(f35) && f35 > 0) {
+  if (f35 !== undefined && Number.isFinite(f35) && f35 >= EXIF_FOCAL_35MM_RANGE_MM[0] && f35 <= EXIF_FOCAL_35MM_RANGE_MM[1]) {
     // Makers compute the equivalent focal from the sensor DIAGONAL (crop factor = 43.27 mm / sensor
     // diagonal), so the image diagonal corresponds to 43.27 mm. Scaling by the long side over 36 mm
     // instead would be 4% short on 4:3 images. The diagonal is the same in portrait and landscape
@@ -66,5 +75,8 @@ export function validateIntrinsics(k: Intrinsics, size: { width: number; height:
       `principal point (${k.cx}, ${k.cy}) lies outside the ${size.width}×${size.height} image: were the intrinsics for another resolution? Scale fx,fy,cx,cy by the resize factor`,
     );
   }
+  // The field of view (the edge checks the same bound before queueing the job).
+  const problem = intrinsicsProblem(k, size.width, size.height);
+  if (problem) throw new InputError("intrinsics_invalid", problem);
   return { fx: k.fx, fy: k.fy, cx: k.cx, cy: k.cy };
 }

@@ -3,3 +3,5 @@ export * from "./scene-output.js";
 export * from "./jobs.js";
 export * from "./events.js";
 export * from "./runner.js";
+export * from "./limits.js";
+export * from "./plausibility.js";

@@ -1,15 +1,17 @@
 // A job: one image (plus optional depth, intrinsics, the caller's objects and questions) to
 // perceive and answer about. This is what the edge stores and what a runner receives.
 import { z } from "zod";
+import { MAX_DEPTH_SCALE, MAX_ID_CHARS, MAX_INPUT_OBJECTS, MAX_LABEL_CHARS, MAX_QUESTION_CHARS, MAX_QUESTIONS, MAX_URL_CHARS, MIN_DEPTH_SCALE } from "./limits.js";
 
 export const PIPELINE_VERSION = "spatial-pipeline/1";
 
-const Box2d = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+const finite = () => z.number().finite();
+const Box2d = z.tuple([finite(), finite(), finite(), finite()]);
 
 /** Where a blob lives in R2; runners fetch it from the edge with their token (GET /v1/runner/blobs/:key). */
 export const BlobRef = z.object({
-  key: z.string().min(1),
-  contentType: z.string(),
+  key: z.string().min(1).max(500),
+  contentType: z.string().max(100),
   bytes: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
@@ -23,29 +25,38 @@ export const EventType = z.enum([
 export type EventType = z.infer<typeof EventType>;
 
 /** The options a client sends with an image (multipart field `options`, JSON). */
+export const Question = z.string().trim().min(1).max(MAX_QUESTION_CHARS);
+
+/** Pixels. Whether they are plausible for the image (field of view, principal point) is `checkIntrinsics`. */
+export const Intrinsics = z.object({ fx: finite().positive(), fy: finite().positive(), cx: finite(), cy: finite() });
+export type Intrinsics = z.infer<typeof Intrinsics>;
+
+export const InputObject = z.object({ label: z.string().trim().min(1).max(MAX_LABEL_CHARS), box2d: Box2d });
+export type InputObject = z.infer<typeof InputObject>;
+
 export const JobOptions = z.object({
-  questions: z.array(z.string().trim().min(1).max(500)).max(50).default([]),
-  intrinsics: z.object({ fx: z.number().positive(), fy: z.number().positive(), cx: z.number(), cy: z.number() }).refine((k) => Object.values(k).every(Number.isFinite), "intrinsics must be finite numbers").optional(),
+  questions: z.array(Question).max(MAX_QUESTIONS).default([]),
+  intrinsics: Intrinsics.optional(),
   /** Raw depth units per metre of the uploaded depth PNG. */
-  depthScale: z.number().positive().finite().default(1000),
-  objects: z.array(z.object({ label: z.string().trim().min(1), box2d: Box2d })).max(200).optional(),
+  depthScale: finite().min(MIN_DEPTH_SCALE, `depthScale must be at least ${MIN_DEPTH_SCALE} unit per metre`).max(MAX_DEPTH_SCALE, `depthScale must be at most ${MAX_DEPTH_SCALE} units per metre`).default(1000),
+  objects: z.array(InputObject).max(MAX_INPUT_OBJECTS).optional(),
   /** Which event types to stream (default all). */
-  events: z.array(EventType).optional(),
+  events: z.array(EventType).max(EventType.options.length).optional(),
   /** A public http(s) URL to fetch the image from, instead of uploading it. */
-  imageUrl: z.string().url().optional(),
+  imageUrl: z.string().max(MAX_URL_CHARS).url().optional(),
 });
 export type JobOptions = z.infer<typeof JobOptions>;
 
 /** What a runner is given to run. */
 export const JobSpec = z.object({
-  jobId: z.string(),
+  jobId: z.string().max(MAX_ID_CHARS),
   image: BlobRef,
   depth: BlobRef.optional(),
-  depthScale: z.number().positive(),
+  depthScale: JobOptions.shape.depthScale.unwrap(),
   intrinsics: JobOptions.shape.intrinsics,
   objects: JobOptions.shape.objects,
-  questions: z.array(z.string()),
-  pipelineVersion: z.string(),
+  questions: z.array(Question).max(MAX_QUESTIONS),
+  pipelineVersion: z.string().max(MAX_ID_CHARS),
 });
 export type JobSpec = z.infer<typeof JobSpec>;
 
