@@ -13,7 +13,7 @@ import { randomScene, maskOf } from "../packages/shared/src/testing/index.js";
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "..");
-const BIN = join(ROOT, "packages/sdk/bin/spatial.js");
+const BIN = join(ROOT, "packages/cli/bin/spatial.js");
 const FIXTURES = resolve(ROOT, "../shared/fixtures/rgbd");
 
 async function spatial(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

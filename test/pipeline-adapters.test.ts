@@ -95,7 +95,7 @@ describe("optional adapters in the pipeline", () => {
   });
 
   it("reaches them from the CLI: the questions' nouns become the open-vocabulary queries", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, "packages/sdk/bin/spatial.js"), "ask", imagePath, "How far away is the dog?", "How wide is the dog?", "--model-dir", modelDir, "--local", "--json"], {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, "packages/cli/bin/spatial.js"), "ask", imagePath, "How far away is the dog?", "How wide is the dog?", "--model-dir", modelDir, "--local", "--json"], {
       cwd: ROOT, env: { ...process.env, SPATIAL_MODEL_MANIFEST: manifestPath }, timeout: 60_000,
     });
     const [, width] = stdout.trim().split("\n").map((l) => JSON.parse(l));

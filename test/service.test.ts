@@ -166,7 +166,7 @@ describe("a job through the edge and a runner", () => {
 
   it("gives the CLI in server mode the same answers as --local", async () => {
     const args = ["ask", join(FIXTURE, "rgb.png"), "How far apart are the couch on the left and the couch on the right?", "--depth", join(FIXTURE, "depth.png"), "--intrinsics", Object.values(intrinsics()).join(","), "--json"];
-    const bin = join(ROOT, "packages/sdk/bin/spatial.js");
+    const bin = join(ROOT, "packages/cli/bin/spatial.js");
     const server = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: ROOT, env: { ...process.env, SPATIAL_API_URL: base, SPATIAL_API_KEY: apiKey }, timeout: 60_000 });
     const local = await promisify(execFile)(process.execPath, [bin, ...args, "--local"], { cwd: ROOT, timeout: 60_000 });
     expect(JSON.parse(server.stdout).answer).toEqual(JSON.parse(local.stdout).answer);

@@ -1,4 +1,5 @@
 // The edge API: every route under /v1, JSON errors through one onError.
+import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
@@ -6,6 +7,7 @@ import type { AppEnv } from "./env.js";
 import { errorResponse } from "./http/errors.js";
 import { admin } from "./routes/admin.js";
 import { health } from "./routes/health.js";
+import { jobList } from "./routes/job-list.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { keys } from "./routes/keys.js";
 import { openapi } from "./routes/openapi.js";
@@ -21,12 +23,15 @@ const corsExceptUpgrades = createMiddleware<AppEnv>(async function corsExceptUpg
 
 export function createApp() {
   const app = new Hono<AppEnv>()
+    // /docs (outside /v1): the OpenAPI document in Scalar's renderer. The dashboard's static assets answer / first.
+    .get("/docs", Scalar({ url: "/v1/openapi.json", pageTitle: "Spatial API" }))
     .basePath("/v1")
     .use("*", corsExceptUpgrades)
     .route("/", health)
     .route("/", openapi)
     .route("/keys", keys)
     .route("/admin", admin)
+    .route("/jobs", jobList)
     .route("/jobs", jobRoutes)
     .route("/runners", runnerConnect)
     .route("/runner", runnerBlobs);

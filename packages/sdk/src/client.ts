@@ -1,133 +1,141 @@
 // The typed client of the Spatial edge API. Works wherever `fetch` does (Node ≥ 20, browsers,
-// Workers). A job's events come as an async iterator that resumes with Last-Event-ID when the
-// connection drops, so a consumer sees every event once, in order.
-import { createParser } from "eventsource-parser";
-import { AskOutputLine, JobEvent, JobView, TERMINAL_EVENTS, type JobOptions } from "@spatial/shared/protocol";
+// Workers) and depends on nothing Node-only. Every call takes an AbortSignal; requests are retried
+// on network errors, 429 and 502–504 (honouring Retry-After); each job creation carries a fresh
+// Idempotency-Key that its own retries reuse, so a retry never starts a second job.
+import { AskOutputLine, JobView, type BlobRef, type JobOptions } from "@spatial/shared/protocol";
+import { decodeDepthPng, decodeLabelPng, decodePoints, type DepthMap, type LabelMap } from "./blobs.js";
+import { ApiError, JobFailedError } from "./errors.js";
+import { followEvents, type EventOf, type EventsOptions, type EventType, type TerminalEvent } from "./events.js";
+import { retryPolicy, type RetryOptions } from "./retry.js";
+import { createTransport } from "./transport.js";
 
 export interface ClientOptions {
   baseUrl: string;
   apiKey: string;
   fetch?: typeof fetch;
-}
-
-/** An error answer of the API: its status and machine-readable code. */
-export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
-    super(message);
-    this.name = "ApiError";
-  }
+  retry?: RetryOptions;
 }
 
 export interface CreateJobInput {
   image?: Blob | Uint8Array;
   depth?: Blob | Uint8Array;
   options?: Partial<JobOptions>;
+  /** Defaults to a fresh UUID per call; pass your own to make a create safe across your own restarts. */
+  idempotencyKey?: string;
+  signal?: AbortSignal;
 }
 
 export interface CreatedJob {
   job: JobView;
+  /** SSE URL with a job-scoped view token (`?token=`): a browser can follow the job without the key. */
   eventsUrl: string;
   websocketUrl: string;
 }
 
-const asBlob = (data: Blob | Uint8Array, type: string) => (data instanceof Blob ? data : new Blob([data], { type }));
+export interface JobSummary {
+  id: string;
+  status: JobView["status"];
+  createdAt: string;
+  finishedAt?: string;
+  questions: string[];
+  cached: boolean;
+  error?: { code: string; message: string };
+}
+
+export interface Signal {
+  signal?: AbortSignal;
+}
+
+const asBlob = (data: Blob | Uint8Array, type: string) => (data instanceof Blob ? data : new Blob([data as Uint8Array<ArrayBuffer>], { type }));
+const jobPath = (id: string) => `/v1/jobs/${encodeURIComponent(id)}`;
+const withSignal = (o?: Signal) => (o?.signal ? { signal: o.signal } : {});
 
 export function createClient(options: ClientOptions) {
-  const base = options.baseUrl.replace(/\/+$/, "");
-  const doFetch = options.fetch ?? fetch;
-  const auth = { authorization: `Bearer ${options.apiKey}` };
+  const transport = createTransport({ baseUrl: options.baseUrl, apiKey: options.apiKey, fetch: options.fetch ?? ((...a) => fetch(...a)), retry: retryPolicy(options.retry) });
+  const postJson = <T>(path: string, body: unknown, o?: Signal & { headers?: Record<string, string> }) =>
+    transport.json<T>(path, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", ...o?.headers }, ...withSignal(o) });
 
-  async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-    let response: Response;
-    try {
-      response = await doFetch(`${base}${path}`, { ...init, headers: { ...auth, ...(init.headers ?? {}) } });
-    } catch (e) {
-      throw new ApiError(0, "server_unreachable", `cannot reach ${base}: ${(e as Error).message}`);
-    }
-    const text = await response.text();
-    const body = text ? JSON.parse(text) : undefined;
-    if (!response.ok) throw new ApiError(response.status, body?.error?.code ?? "http_error", body?.error?.message ?? `HTTP ${response.status}`);
-    return body as T;
+  /** A job's stored output (a BlobRef's key from its events) as bytes. */
+  async function getBlob(id: string, key: string, o?: Signal): Promise<Uint8Array> {
+    const response = await transport.request(`${jobPath(id)}/blobs/${key.split("/").map(encodeURIComponent).join("/")}`, withSignal(o));
+    return new Uint8Array(await response.arrayBuffer());
   }
 
-  return {
+  const client = {
     /** Uploads an image (or passes `options.imageUrl`) and starts a job. */
     async createJob(input: CreateJobInput): Promise<CreatedJob> {
+      const headers = { "idempotency-key": input.idempotencyKey ?? crypto.randomUUID() };
       if (input.image) {
         const form = new FormData();
         form.set("image", asBlob(input.image, "application/octet-stream"), "image");
         if (input.depth) form.set("depth", asBlob(input.depth, "image/png"), "depth.png");
         form.set("options", JSON.stringify(input.options ?? {}));
-        return call<CreatedJob>("/v1/jobs", { method: "POST", body: form });
+        return transport.json<CreatedJob>("/v1/jobs", { method: "POST", body: form, headers, ...withSignal(input) });
       }
-      return call<CreatedJob>("/v1/jobs", { method: "POST", body: JSON.stringify(input.options ?? {}), headers: { "content-type": "application/json" } });
+      return postJson<CreatedJob>("/v1/jobs", input.options ?? {}, { headers, ...withSignal(input) });
     },
 
-    getJob: (id: string) => call<JobView>(`/v1/jobs/${encodeURIComponent(id)}`).then((j) => JobView.parse(j)),
+    getJob: async (id: string, o?: Signal) => JobView.parse(await transport.json(jobPath(id), withSignal(o))),
 
-    /** Answers new questions about a finished job from its stored scene graph (no runner). */
-    ask: (id: string, questions: string[]) =>
-      call<{ answers: unknown[] }>(`/v1/jobs/${encodeURIComponent(id)}/questions`, { method: "POST", body: JSON.stringify({ questions }), headers: { "content-type": "application/json" } }).then((r) => r.answers.map((a) => AskOutputLine.parse(a))),
-
-    /** A job's stored output (a BlobRef's key from its events): the depth map PNG or a point cloud's float32 xyz. */
-    async getBlob(id: string, key: string): Promise<Uint8Array> {
-      const response = await doFetch(`${base}/v1/jobs/${encodeURIComponent(id)}/blobs/${key.split("/").map(encodeURIComponent).join("/")}`, { headers: auth });
-      if (!response.ok) {
-        const body = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
-        throw new ApiError(response.status, body?.error?.code ?? "http_error", body?.error?.message ?? `HTTP ${response.status}`);
-      }
-      return new Uint8Array(await response.arrayBuffer());
+    /** The tenant's jobs, newest first; pass the previous page's `nextCursor` for the next page. */
+    listJobs: (o: Signal & { limit?: number; cursor?: string } = {}) => {
+      const query = new URLSearchParams();
+      if (o.limit !== undefined) query.set("limit", String(o.limit));
+      if (o.cursor) query.set("cursor", o.cursor);
+      return transport.json<{ jobs: JobSummary[]; nextCursor: string | null }>(`/v1/jobs${query.size ? `?${query}` : ""}`, withSignal(o));
     },
-
-    cancelJob: (id: string) => call<unknown>(`/v1/jobs/${encodeURIComponent(id)}/cancel`, { method: "POST" }),
 
     /**
-     * The job's events from `after` on, until a terminal event. Reconnects (up to `maxRetries`
-     * times in a row, with growing pauses) and resumes after the last event it delivered.
+     * Answers questions. `ask(jobId, questions)`: new questions about an existing job, answered at
+     * the edge from its stored scene graph (no runner). `ask(image, questions)`: creates a job for
+     * the image, follows it and returns the answers in question order (throws JobFailedError if the
+     * job fails).
      */
-    async *events(id: string, opts: { after?: number; maxRetries?: number; signal?: AbortSignal } = {}): AsyncGenerator<JobEvent> {
-      let lastSeq = opts.after ?? 0;
-      let failures = 0;
-      const maxRetries = opts.maxRetries ?? 8;
-      while (true) {
-        const queue: JobEvent[] = [];
-        let done = false;
-        try {
-          const response = await doFetch(`${base}/v1/jobs/${encodeURIComponent(id)}/events`, {
-            headers: { ...auth, accept: "text/event-stream", ...(lastSeq > 0 ? { "last-event-id": String(lastSeq) } : {}) },
-            ...(opts.signal ? { signal: opts.signal } : {}),
-          });
-          if (!response.ok || !response.body) {
-            const body = await response.text().catch(() => "");
-            let parsed: { error?: { code?: string; message?: string } } | undefined;
-            try { parsed = JSON.parse(body); } catch { /* not JSON */ }
-            throw new ApiError(response.status, parsed?.error?.code ?? "http_error", parsed?.error?.message ?? `HTTP ${response.status}`);
-          }
-          const parser = createParser({ onEvent: (m) => { if (m.data) queue.push(JobEvent.parse(JSON.parse(m.data))); } });
-          const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-          while (!done) {
-            const { value, done: ended } = await reader.read();
-            if (ended) break;
-            parser.feed(value);
-            while (queue.length > 0) {
-              const event = queue.shift()!;
-              if (event.seq <= lastSeq) continue; // a replay after resume
-              lastSeq = event.seq;
-              failures = 0;
-              yield event;
-              if (TERMINAL_EVENTS.has(event.type)) { done = true; break; }
-            }
-          }
-          if (done) { await reader.cancel().catch(() => undefined); return; }
-        } catch (e) {
-          if (e instanceof ApiError && e.status >= 400 && e.status < 500) throw e;
-          if (opts.signal?.aborted) throw e;
-        }
-        if (++failures > maxRetries) throw new ApiError(0, "server_unreachable", `lost the event stream of job ${id} after ${maxRetries} retries`);
-        await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** failures)));
+    async ask(target: string | Blob | Uint8Array | Omit<CreateJobInput, "signal">, questions: string[], o?: Signal): Promise<AskOutputLine[]> {
+      if (typeof target === "string") {
+        const { answers } = await postJson<{ answers: unknown[] }>(`${jobPath(target)}/questions`, { questions }, o);
+        return answers.map((a) => AskOutputLine.parse(a));
       }
+      const input: CreateJobInput = target instanceof Blob || target instanceof Uint8Array ? { image: target } : target;
+      const created = await client.createJob({ ...input, options: { ...input.options, questions }, ...withSignal(o) });
+      const answers: AskOutputLine[] = [];
+      for await (const event of client.events(created.job.id, { types: ["answer.final"], eventsUrl: created.eventsUrl, ...withSignal(o) })) {
+        if (event.type === "answer.final") answers[event.index] = event.line;
+        else if (event.type === "job.failed") throw new JobFailedError(created.job.id, event.code, event.message);
+        else if (event.type === "job.cancelled") throw new JobFailedError(created.job.id, "job_cancelled", `job ${created.job.id} was cancelled`);
+      }
+      return answers;
+    },
+
+    getBlob,
+
+    /** The depth map of a `perception.depth` event, in metres. */
+    async getDepth(id: string, ref: Pick<BlobRef, "key">, o?: Signal): Promise<DepthMap> {
+      return decodeDepthPng(await getBlob(id, ref.key, o));
+    },
+
+    /** The masks of a `perception.masks` event: one label (object index + 1) per pixel. */
+    async getMasks(id: string, ref: Pick<BlobRef, "key">, o?: Signal): Promise<LabelMap> {
+      return decodeLabelPng(await getBlob(id, ref.key, o));
+    },
+
+    /** An object's points from a `scene.pointcloud` event: world-frame xyz triples in metres. */
+    async getPoints(id: string, ref: Pick<BlobRef, "key">, o?: Signal): Promise<Float32Array> {
+      return decodePoints(await getBlob(id, ref.key, o));
+    },
+
+    cancelJob: (id: string, o?: Signal) => transport.json<{ job: JobView }>(`${jobPath(id)}/cancel`, { method: "POST", ...withSignal(o) }),
+
+    /**
+     * The job's events from `after` on, until a terminal event; `types` narrows what comes
+     * (terminal events always do). Reconnects and resumes by itself.
+     */
+    events<T extends EventType = EventType>(id: string, opts: EventsOptions<T> = {}): AsyncGenerator<EventOf<T> | TerminalEvent> {
+      return followEvents(transport, id, opts);
     },
   };
+  return client;
 }
 
 export type SpatialClient = ReturnType<typeof createClient>;
+export { ApiError };

@@ -6,7 +6,7 @@ import { SceneGraph as SceneGraphSchema } from "@spatial/shared";
 import { answerQuestion, objectNamesIn, type SceneGraph } from "@spatial/shared";
 import { PerceptionPipeline, parseDevice, loadObjectsFile } from "@spatial/gpu-runner";
 import { parseIntrinsics, parsePositive, UsageError } from "./args.js";
-import { ApiError, createClient } from "../client.js";
+import { ApiError, createClient } from "@spatial/sdk";
 
 export interface PerceiveCliOptions {
   depth?: string;

@@ -1,0 +1,66 @@
+// Answers as they arrive; choosing one highlights its objects everywhere. On a finished job a
+// follow-up question is answered at the edge from the stored scene graph (no runner).
+import { useState } from "preact/hooks";
+import type { EventOf } from "@spatial/sdk";
+
+type Line = EventOf<"answer.final">["line"];
+
+export interface AnswersProps {
+  questions: string[];
+  answers: Line[];
+  followUps: Line[];
+  canFollowUp: boolean;
+  chosen: Line | null;
+  onChoose: (line: Line | null) => void;
+  onFollowUp: (question: string) => Promise<void>;
+}
+
+export function Answers(props: AnswersProps) {
+  const [question, setQuestion] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const all = [...props.questions.map((q, i) => props.answers[i] ?? { question: q, pending: true as const }), ...props.followUps];
+
+  const ask = async (e: Event) => {
+    e.preventDefault();
+    if (!question.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await props.onFollowUp(question.trim());
+      setQuestion("");
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="card answers" aria-labelledby="answers-title">
+      <h2 id="answers-title">Answers</h2>
+      {all.length === 0 && <p class="empty">No questions asked.</p>}
+      <ol aria-live="polite">
+        {all.map((a, i) => "pending" in a ? (
+          <li key={i} class="pending"><q>{a.question}</q> <span class="hint">waiting…</span></li>
+        ) : (
+          <li key={i} class={props.chosen === a ? "chosen" : ""}>
+            <button type="button" class="link" aria-pressed={props.chosen === a} onClick={() => props.onChoose(props.chosen === a ? null : a)}>
+              <q>{a.question}</q>
+            </button>
+            <p class="answer-text">{a.answer.text}</p>
+            {a.objects.length > 0 && <p class="hint">about: {a.objects.map((o) => `${o.label} (${o.id})`).join(", ")}</p>}
+          </li>
+        ))}
+      </ol>
+      <form class="follow-up" onSubmit={ask}>
+        <label for="follow-up">Ask a follow-up question</label>
+        <div class="row">
+          <input id="follow-up" value={question} onInput={(e) => setQuestion(e.currentTarget.value)} disabled={!props.canFollowUp || busy} placeholder={props.canFollowUp ? "Which object is closest to the camera?" : "available once the scene graph is stored"} />
+          <button type="submit" disabled={!props.canFollowUp || busy || !question.trim()}>{busy ? "Asking…" : "Ask"}</button>
+        </div>
+        {error && <p role="alert" class="error">{error}</p>}
+      </form>
+    </section>
+  );
+}

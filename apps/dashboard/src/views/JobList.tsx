@@ -1,0 +1,61 @@
+// The tenant's recent jobs (GET /v1/jobs, newest first, "more" follows the cursor) with status,
+// thumbnail and timing; choosing one reopens it from its stored events.
+import { useEffect, useState } from "preact/hooks";
+import type { JobSummary, SpatialClient } from "@spatial/sdk";
+import { describeError } from "../lib/messages.js";
+
+function Thumbnail(props: { baseUrl: string; apiKey: string; jobId: string }) {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    let revoked = false, objectUrl: string | null = null;
+    fetch(`${props.baseUrl}/v1/jobs/${encodeURIComponent(props.jobId)}/image`, { headers: { authorization: `Bearer ${props.apiKey}` } })
+      .then((r) => (r.ok ? r.blob() : null))
+      .then((b) => { if (b && !revoked) setUrl((objectUrl = URL.createObjectURL(b))); })
+      .catch(() => undefined); // a missing thumbnail is not worth an error message
+    return () => { revoked = true; if (objectUrl) URL.revokeObjectURL(objectUrl); };
+  }, [props.jobId]);
+  return url ? <img class="thumb" src={url} alt="" /> : <span class="thumb" aria-hidden="true" />;
+}
+
+const timing = (j: JobSummary) => (j.finishedAt ? `${((Date.parse(j.finishedAt) - Date.parse(j.createdAt)) / 1000).toFixed(1)} s` : "…");
+
+export function JobList(props: { client: SpatialClient; baseUrl: string; apiKey: string; refresh: number; currentId: string | null; onOpen: (id: string) => void }) {
+  const [jobs, setJobs] = useState<JobSummary[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = async (from?: string) => {
+    try {
+      const page = await props.client.listJobs({ limit: 10, ...(from ? { cursor: from } : {}) });
+      setJobs((old) => (from ? [...old, ...page.jobs] : page.jobs));
+      setCursor(page.nextCursor);
+      setError(null);
+    } catch (e) {
+      setError(describeError(e));
+    }
+  };
+  useEffect(() => { void load(); }, [props.refresh]);
+
+  return (
+    <nav class="card job-list" aria-labelledby="jobs-title">
+      <h2 id="jobs-title">Recent jobs</h2>
+      {error && <p role="alert" class="error">{error}</p>}
+      {jobs.length === 0 && !error && <p class="empty">No jobs yet.</p>}
+      <ul>
+        {jobs.map((j) => (
+          <li key={j.id} class={j.id === props.currentId ? "current" : ""}>
+            <a href={`?job=${encodeURIComponent(j.id)}`} aria-current={j.id === props.currentId ? "page" : undefined} onClick={(e) => { e.preventDefault(); props.onOpen(j.id); }}>
+              <Thumbnail baseUrl={props.baseUrl} apiKey={props.apiKey} jobId={j.id} />
+              <span class="meta">
+                <span class={`status ${j.status}`}>{j.status}{j.cached ? " (cache)" : ""}</span>
+                <span class="hint">{new Date(j.createdAt).toLocaleTimeString()} · {timing(j)}</span>
+                <span class="hint q">{j.questions[0] ?? "no questions"}</span>
+              </span>
+            </a>
+          </li>
+        ))}
+      </ul>
+      {cursor && <button type="button" onClick={() => load(cursor)}>More jobs</button>}
+    </nav>
+  );
+}
