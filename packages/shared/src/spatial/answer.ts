@@ -13,6 +13,7 @@ import { formatClockHour, humanizeLength } from "./humanize.js";
 import { displayLabel } from "./lexicon.js";
 import { measure, MeasurementUnavailableError, upIsAssumed } from "./measurements.js";
 import { NEEDS_UP, type ParsedQuery } from "./query.js";
+import { TraceStep } from "./program/schema.js";
 import { referenceFor } from "./references.js";
 import { chooseByRelation, relationHolds } from "./relations.js";
 import type { SceneGraph, SceneObject } from "./scene-graph.js";
@@ -30,6 +31,12 @@ export const Answer = z.object({
   /** The unit `text` states the value in ("m", "cm", "ft", "in", "ft-in"). */
   unit: z.string().optional(),
   objectIds: z.array(z.string()),
+  /** "How many …": the count (`type` "number", no `value_m`). */
+  count: z.number().int().nonnegative().optional(),
+  /** Lists and rankings: the labels of the objects in order (`objectIds` holds their ids in the same order). */
+  items: z.array(z.string()).optional(),
+  /** The steps of the program that produced this answer, with what each selected and measured. */
+  trace: z.array(TraceStep).optional(),
 });
 export type Answer = z.infer<typeof Answer>;
 

@@ -1,27 +1,67 @@
 import { describe, expect, it } from "vitest";
-import { colorName, meanRgb } from "./color-name.js";
+import { BASIC_COLORS, colorName, litRgb, meanRgb, oklch } from "./color-name.js";
+import { renderScene, maskOf, type ObjectSpec } from "../testing/index.js";
+
+/** Representative sRGB colours of each basic name (CSS named colours and everyday shades). */
+const SWATCHES: Record<(typeof BASIC_COLORS)[number], Array<[number, number, number]>> = {
+  red: [[220, 30, 30], [120, 20, 20], [128, 0, 0], [220, 20, 60], [178, 34, 34], [255, 0, 0]],
+  orange: [[240, 140, 20], [255, 165, 0], [255, 127, 80], [255, 140, 0], [230, 120, 40]],
+  yellow: [[240, 220, 40], [255, 255, 0], [212, 175, 55], [250, 230, 100], [255, 215, 0]],
+  green: [[30, 160, 40], [0, 100, 0], [150, 220, 50], [34, 139, 34], [60, 179, 113], [128, 128, 0]],
+  cyan: [[30, 200, 210], [0, 128, 128], [0, 255, 255], [64, 224, 208], [32, 178, 170]],
+  blue: [[40, 60, 200], [0, 0, 128], [135, 206, 235], [70, 130, 180], [30, 144, 255], [0, 0, 255]],
+  purple: [[130, 40, 160], [128, 0, 128], [75, 0, 130], [148, 0, 211], [180, 160, 230]],
+  pink: [[250, 160, 200], [255, 105, 180], [255, 192, 203], [255, 20, 147], [238, 130, 238], [255, 0, 255], [199, 21, 133]],
+  brown: [[120, 70, 30], [139, 69, 19], [160, 82, 45], [210, 180, 140], [101, 67, 33]],
+  white: [[250, 250, 250], [245, 245, 220], [255, 250, 240], [235, 235, 235]],
+  gray: [[128, 128, 128], [169, 169, 169], [105, 105, 105], [112, 128, 144]],
+  black: [[15, 15, 15], [40, 40, 40], [0, 0, 0], [30, 30, 40]],
+};
+
+const shade = (rgb: readonly number[], f: number) => rgb.map((v) => Math.round(v * f)) as [number, number, number];
 
 describe("colorName", () => {
-  it.each([
-    [[220, 30, 30], "red"], [[120, 20, 20], "red"], [[30, 160, 40], "green"], [[40, 60, 200], "blue"],
-    [[240, 220, 40], "yellow"], [[240, 140, 20], "orange"], [[120, 70, 30], "brown"], [[130, 40, 160], "purple"],
-    [[250, 250, 250], "white"], [[15, 15, 15], "black"], [[128, 128, 128], "gray"], [[250, 160, 200], "pink"], [[30, 200, 210], "cyan"],
-  ] as const)("%j is %s", (rgb, name) => {
-    expect(colorName(rgb as [number, number, number])).toBe(name);
+  it.each(BASIC_COLORS.map((name) => [name] as const))("names every swatch of %s, and its lit shades (×0.9, ×0.95)", (name) => {
+    for (const rgb of SWATCHES[name]) {
+      for (const f of [1, 0.95, 0.9]) expect(colorName(shade(rgb, f)), `${rgb} × ${f}`).toBe(name);
+    }
   });
 
-  it("keeps the hue name under shading", () => {
-    expect(colorName([110, 15, 15])).toBe("red");
-    expect(colorName([20, 30, 110])).toBe("blue");
+  it("keeps the hue name of a chromatic colour under deep shading (×0.5)", () => {
+    for (const name of ["red", "green", "blue", "purple", "cyan"] as const) {
+      for (const rgb of SWATCHES[name].slice(0, 2)) expect(colorName(shade(rgb, 0.5)), `${rgb}`).toBe(name);
+    }
+  });
+
+  it("hue and chroma / lightness do not change under shading (lightness is apart)", () => {
+    const lit = oklch([250, 160, 200]), dark = oklch(shade([250, 160, 200], 0.6));
+    expect(dark.hDeg).toBeCloseTo(lit.hDeg, 0);
+    expect(dark.c / dark.l).toBeCloseTo(lit.c / lit.l, 1);
+    expect(dark.l).toBeLessThan(lit.l);
+  });
+
+  it("a pink ball is pink, not red", () => {
+    expect(colorName([250, 160, 200])).toBe("pink");
+    expect(colorName([220, 30, 30])).toBe("red");
   });
 });
 
-describe("meanRgb", () => {
+describe("meanRgb / litRgb", () => {
   it("averages only mask pixels inside the box", () => {
-    // 2×1 image: a red and a blue pixel.
     const rgb = new Uint8Array([255, 0, 0, 0, 0, 255]);
     expect(meanRgb(rgb, 2, [0, 0, 2, 1])).toEqual([128, 0, 128]);
     expect(meanRgb(rgb, 2, [0, 0, 2, 1], new Uint8Array([0, 1]))).toEqual([0, 0, 255]);
-    expect(meanRgb(rgb, 2, [0, 0, 2, 1], new Uint8Array([0, 0]))).toBeUndefined();
+  });
+
+  it("reads the lit quarter of an object: a rendered white box is white, a pink ball pink", () => {
+    const camera = { position: [0, 0, 1.6] as [number, number, number], yawRad: 0, pitchRad: 0.5, focalPx: 500, width: 320, height: 240 };
+    const objects: ObjectSpec[] = [
+      { kind: "box", id: "box", label: "box", color: [235, 235, 235], center: [-0.5, 2.5, 0.3], widthM: 0.6, lengthM: 0.6, heightM: 0.6, yawRad: 0.6 },
+      { kind: "sphere", id: "ball", label: "ball", color: [250, 160, 200], center: [0.5, 2.5, 0.25], radiusM: 0.25 },
+    ];
+    const render = renderScene({ camera, objects });
+    const named = render.objects.map((o) => colorName(litRgb(render.rgb, render.width, o.box2d!, maskOf(render, o.index))!));
+    expect(named).toEqual(["white", "pink"]);
+    expect(litRgb(new Uint8Array([10, 10, 10, 200, 200, 200, 100, 100, 100, 250, 250, 250]), 4, [0, 0, 4, 1], undefined, 0.5)).toEqual([225, 225, 225]);
   });
 });

@@ -186,7 +186,6 @@ describe("honest answers instead of guesses", () => {
     ["L", "Is the chair to the left of the table?", "ambiguous", /^There are 2 chairs; which one do you mean — the red one or the blue one\?$/],
     ["O", "Is the chair to the left of the desk?", "ambiguous", /There are 3 chairs; which one do you mean — the one on the left, the one in the middle or the one on the right\?/],
     ["O", "How tall is the person?", "ambiguous", /There are 2 people; which one do you mean/],
-    ["O", "Which chair is closest to the camera?", "ambiguous", /3 chairs; I can compare two at a time/],
     ["L", "What color is the couch?", "unmapped", /^I can't tell what spatial relation you are asking about/],
     ["L", "Tell me a joke about the cup.", "unmapped", /can't tell what spatial relation/],
     ["L", "", "unmapped", /can't tell what spatial relation/],

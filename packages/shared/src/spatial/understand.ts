@@ -12,7 +12,9 @@
 // whose "further" also appears in "further left"); within a pair the relation whose cue comes
 // first wins. Reserved words (camera, floor, image…) never name objects (lexicon.ts).
 import { type QualitativeFamily, type QuantitativeFamily, type Relation, SINGLE_OBJECT_FAMILIES } from "./families.js";
-import { answerQuery, nameOf, type Answer } from "./answer.js";
+import { nameOf, type Answer } from "./answer.js";
+import { answerByProgram } from "./program/answer-question.js";
+import { CAPABILITIES } from "./program/capabilities.js";
 import { parseUnitRequest } from "./humanize.js";
 import { colorWord, normalizeColor, termTable, withIndefiniteArticle, type TermEntry } from "./lexicon.js";
 import { type ParsedQuery, type Unanswerable, type UnanswerableReason, isUnanswerable } from "./query.js";
@@ -24,7 +26,7 @@ export { ParsedQuery, Unanswerable, isUnanswerable } from "./query.js";
 
 // ---------------------------------------------------------------- tokens
 
-function normalizeText(question: string): string {
+export function normalizeText(question: string): string {
   return question
     .toLowerCase()
     .replace(/[’‘`´]/g, "'")
@@ -203,7 +205,7 @@ const QUALITATIVE_CUES: ReadonlyArray<[QualitativeFamily, ReadonlyArray<[Relatio
   ]],
 ];
 
-function qualitativeIntent(cue: string): { family: QualitativeFamily; relation: Relation } | null {
+export function qualitativeIntent(cue: string): { family: QualitativeFamily; relation: Relation } | null {
   for (const [family, relations] of QUALITATIVE_CUES) {
     let best: { relation: Relation; index: number } | null = null;
     for (const [relation, pattern] of relations) {
@@ -235,11 +237,11 @@ function quantitativeFamily(cue: string, objectCount: number): QuantitativeFamil
   return null;
 }
 
-type Intent =
+export type Intent =
   | { form: "predicate" | "choice"; family: QualitativeFamily; relation: Relation }
   | { form: "quantity"; family: QuantitativeFamily };
 
-function detectIntent(cue: string, objectCount: number): Intent | null {
+export function detectIntent(cue: string, objectCount: number): Intent | null {
   if (DIRECTION_CUE.test(cue)) return { form: "quantity", family: "direction" };
   if (CHOICE_CUE.test(cue)) {
     const q = qualitativeIntent(cue);
@@ -261,7 +263,7 @@ function detectIntent(cue: string, objectCount: number): Intent | null {
 const OBSERVER_BEFORE = /(?:^|\s)(?:at|from|by|beside|next to|near|where|if|relative to|respect to|relation to|compared to|compared with|viewpoint of|perspective of|point of view of|vantage point of|standpoint of|centred on|centered on|around|standing|stand|you are|you were)$/;
 const TARGET_BEFORE = /(?:^|\s)(?:of|is|to|toward|towards|find|see|locate|would|does|lies|sits)$/;
 
-function observerFirst(cue: string, a: number, b: number): boolean {
+export function observerFirst(cue: string, a: number, b: number): boolean {
   if (!cue.includes(`@${a}`) || !cue.includes(`@${b}`)) return true;
   const before = (k: number) => cue.slice(0, cue.indexOf(`@${k}`)).trim();
   const isObserver = [OBSERVER_BEFORE.test(before(a)), OBSERVER_BEFORE.test(before(b))];
@@ -276,7 +278,7 @@ function observerFirst(cue: string, a: number, b: number): boolean {
 let vocabulary: Set<string> | null = null;
 
 /** Words our own templates and cues use: a word outside it after "the" is probably an object's name. */
-function knownWords(): Set<string> {
+export function knownWords(): Set<string> {
   if (vocabulary) return vocabulary;
   const texts: string[] = [];
   for (const t of Object.values(QUALITATIVE_TEMPLATES)) texts.push(...t.predicate, ...t.choice);
@@ -311,8 +313,7 @@ function unknownNoun(tokens: string[], mentions: Mention[]): string | null {
 
 // ---------------------------------------------------------------- understanding
 
-const UNMAPPED_MESSAGE =
-  "I can't tell what spatial relation you are asking about. I can say whether one object is left of, above, behind, taller, wider or bigger than another, and measure distances, gaps, widths, heights, heights above the floor and clock directions.";
+const UNMAPPED_MESSAGE = `I can't tell what spatial relation you are asking about. ${CAPABILITIES}`;
 
 function unanswerable(question: string, reason: UnanswerableReason, message: string, objectIds: string[] = []): Unanswerable {
   return { unanswerable: true, reason, message, objectIds, question };
@@ -417,14 +418,22 @@ export function understandQuestion(question: string, graph: SceneGraph): ParsedQ
     const ids: [string, string] = intent.family === "direction" && !observerFirst(cue, 0, 1) ? [b.id, a.id] : [a.id, b.id];
     return { form: "quantity", family: intent.family, objectIds: ids, unit, question };
   }
-  return { form: intent.form, family: intent.family, relation: intent.relation, objectIds: [a.id, b.id], question };
+  // "Relative to B, is A wider?" names the reference first: the question is about (A, B).
+  const [first, second] = referenceFirst(cue) ? [b, a] : [a, b];
+  return { form: intent.form, family: intent.family, relation: intent.relation, objectIds: [first.id, second.id], question };
 }
 
-/** Understands and answers a question; unanswerable questions get their honest reply as a "text" answer. */
+/** True when the cue opens with the reference object: "relative to @0, is @1 wider?". */
+export function referenceFirst(cue: string): boolean {
+  return /^(?:relative to|compared (?:to|with)|in comparison (?:to|with)|with respect to|in relation to|against|versus|vs) @0\b/.test(cue);
+}
+
+/**
+ * Understands and answers a question as a query program (program/answer-question.ts), with its
+ * trace; unanswerable questions get their honest reply as a "text" answer.
+ */
 export function answerQuestion(question: string, graph: SceneGraph): Answer {
-  const parsed = understandQuestion(question, graph);
-  if (isUnanswerable(parsed)) return { text: parsed.message, type: "text", objectIds: parsed.objectIds };
-  return answerQuery(graph, parsed);
+  return answerByProgram(question, graph).answer;
 }
 
 const NO_OBJECTS: SceneGraph = {

@@ -1,0 +1,225 @@
+// English question → query program. The noun phrases become selectors (mentions.ts) and are
+// replaced by placeholders (@0, @1, …); the words left over (the "cue") say which operation is
+// asked, tried in this order, most specific first:
+//   why …                                  → premise (is the premise even true?)
+//   how many / number of / count           → count (with "are <relation> @k" as a filter)
+//   triangle / equilateral                 → triangle
+//   fit … between @a and @b, with a length → fit
+//   stack / pile / tower                   → stack
+//   @a closer to @b than (to) @c           → closer (three objects)
+//   what / which … <relation> @k           → list
+//   order / rank / sort / arrange … by     → rank
+//   which / what … @k (with a pick)        → identify (superlatives, ordinals)
+//   is @a on / under / next to / near @b   → relate (contact and proximity)
+//   how far … @a … me / the camera         → measure from the camera
+// and otherwise, when the phrases need it (ordinals, relative clauses, picks), the cue-based
+// families' own intent detection (understand.ts) maps the cue to compare / measure.
+import { QUALITATIVE_TEMPLATES } from "../templates/index.js";
+import { parseUnitRequest } from "../humanize.js";
+import type { SceneGraph } from "../scene-graph.js";
+import { detectIntent, knownWords, normalizeText, observerFirst, qualitativeIntent, referenceFirst } from "../understand.js";
+import { findMentions, lengthAt, relationAt, SUPERLATIVES, termsFor, type Mention, type MentionContext } from "./mentions.js";
+import { tokenizeQuestion, type Token } from "./nlp.js";
+import type { FilterRelation, Order, OrderKey, Program, Selector } from "./schema.js";
+
+export interface Parsed {
+  program: Program;
+  mentions: Mention[];
+}
+
+const PUNCTUATION = /^[,;:!?.()"—–-]+$/;
+
+/** Normalised tokens of a question (shared by every parse attempt on it). */
+export function questionTokens(question: string): Token[] {
+  const text = normalizeText(question)
+    .replace(/(\d)([a-z])/g, "$1 $2")
+    .replace(/\b(?:in|of|from) (?:the|this) (?:image|picture|photo|photograph|scene|room)\b/g, " ")
+    .replace(/\bcan you (?:tell me|say)\b|\bplease\b|\bdo you know\b|\btell me\b|\bi wonder\b/g, " ");
+  return tokenizeQuestion(text).map((t) => (PUNCTUATION.test(t.text) ? { text: ",", lemma: ",", pos: "PUNCT" } : t));
+}
+
+function cueOf(tokens: Token[], mentions: Mention[]): string {
+  const parts: string[] = [];
+  let cursor = 0;
+  mentions.forEach((m, index) => {
+    parts.push(...tokens.slice(cursor, m.start).map((t) => t.text), `@${index}`);
+    cursor = m.end;
+  });
+  parts.push(...tokens.slice(cursor).map((t) => t.text));
+  return parts.join(" ").replace(/\s*,\s*/g, " , ").replace(/(?:\s*,)+\s*$/, "").replace(/\s+/g, " ").trim();
+}
+
+const REL_WORDS = "(?:to the left of|to the right of|on the left of|on the right of|left of|right of|on top of|on|under|underneath|beneath|below|above|over|next to|beside|by|near|close to|behind|in front of|within [^@]+? (?:of|from))";
+
+function relationFromCue(ctx: MentionContext, words: string): { relation: FilterRelation; distanceM?: number } | null {
+  const tokens = words.split(" ").map((text) => ({ text, lemma: text, pos: "X" }));
+  const r = relationAt({ ...ctx, tokens }, 0);
+  return r && r.length === tokens.length ? { relation: r.relation, ...(r.distanceM ? { distanceM: r.distanceM } : {}) } : null;
+}
+
+function withFilter(selector: Selector, relation: FilterRelation, of: Selector, distanceM?: number): Selector {
+  if (selector.kind !== "objects") return selector;
+  return { ...selector, plural: selector.pick ? false : true, where: [...(selector.where ?? []), { relation, of, ...(distanceM ? { distanceM } : {}) }] };
+}
+
+const ALL_OBJECTS: Selector = { kind: "objects", plural: true, text: "objects" };
+
+function asPlural(selector: Selector): Selector {
+  return selector.kind === "objects" && !selector.pick ? { ...selector, plural: true } : selector;
+}
+
+const KEY_WORDS: Array<[RegExp, OrderKey, Order]> = [
+  [/\b(?:height|tall|taller|tallest|short|shortest)\b/, "height", "max"],
+  [/\b(?:width|wide|wider|widest|narrow)\b/, "width", "max"],
+  [/\b(?:size|volume|big|bigger|biggest|large|larger|largest|small|smallest)\b/, "volume", "max"],
+  [/\b(?:distance|far|close|closer|closest|near|nearest|farthest|furthest)\b/, "distance", "min"],
+  [/\b(?:left to right|right to left|left|right)\b/, "x", "min"],
+  [/\b(?:elevation|high|higher|highest|low|lowest)\b/, "elevation", "max"],
+];
+
+function rankOrder(cue: string, key: OrderKey, fallback: Order): Order {
+  const from = cue.match(/\bfrom (?:the )?(\w+) to (?:the )?(\w+)/);
+  if (from) {
+    const first = SUPERLATIVES[from[1]];
+    if (first && first.key === key) return first.order;
+    if (from[1] === "left") return "min";
+    if (from[1] === "right") return "max";
+  }
+  if (/\b(?:ascending|increasing|smallest first|shortest first|closest first|nearest first|lowest first)\b/.test(cue)) return "min";
+  if (/\b(?:descending|decreasing|largest first|biggest first|tallest first|farthest first|furthest first|highest first)\b/.test(cue)) return "max";
+  return fallback;
+}
+
+/** Which mention a placeholder stands for. */
+function mentionOf(mentions: Mention[], placeholder: string): Mention {
+  return mentions[Number(placeholder.slice(1))];
+}
+
+/** Programs of the operations beyond the six qualitative and eight quantitative families. */
+function newOperation(cue: string, mentions: Mention[], ctx: MentionContext, question: string): Program | null {
+  const sel = (p: string) => mentionOf(mentions, p).selector;
+  const unit = parseUnitRequest(question) ?? "auto";
+  let m: RegExpMatchArray | null;
+
+  if ((m = cue.match(/^why (?:is|are|does|do) (@\d+) (.+?) (@\d+)$/))) {
+    const intent = qualitativeIntent(`${m[2]} ${m[3]}`) ?? qualitativeIntent(m[2]);
+    if (intent && (sel(m[1]).kind !== "camera") && sel(m[3]).kind !== "camera") return { op: "premise", premise: { relation: intent.relation, a: sel(m[1]), b: sel(m[3]) } };
+  }
+  if (/\bhow many\b|\bnumber of\b|^count\b|\bcount (?:the|all|how)\b/.test(cue)) {
+    // "How many meters apart…" counts no objects: a count needs the thing counted.
+    const targetAt = cue.match(/(?:how many|number of|count(?: the| all)?) (?:of (?:the )?)?(@\d+)/);
+    if (!targetAt || sel(targetAt[1]).kind === "camera") return null;
+    const target = asPlural(sel(targetAt[1]));
+    const filter = cue.match(new RegExp(`(?:are|is|sit|stand|lie)? ?(?:there )?(?:located |sitting |standing |placed |lying )?(not )?(${REL_WORDS}) (@\\d+)`));
+    if (filter) {
+      const rel = relationFromCue(ctx, filter[2]);
+      if (rel) return { op: "count", target: withFilter(target, rel.relation, sel(filter[3]), rel.distanceM) };
+    }
+    return { op: "count", target };
+  }
+  if (/\btriangle\b|\bequilateral\b/.test(cue)) {
+    const target = mentions.find((x) => x.selector.kind === "objects" && (x.selector.plural || x.selector.count));
+    return target ? { op: "triangle", target: asPlural(target.selector) } : null;
+  }
+  if (/\bfit\b/.test(cue) && (m = cue.match(/between (@\d+) and (@\d+)/))) {
+    const tokens = cue.split(" ");
+    for (let k = 0; k < tokens.length; k++) {
+      const len = lengthAt({ ...ctx, tokens: tokens.map((text) => ({ text, lemma: text, pos: "X" })) }, k);
+      if (len) return { op: "fit", widthM: len.valueM, a: sel(m[1]), b: sel(m[2]), unit };
+    }
+    return null;
+  }
+  if ((m = cue.match(/\b(?:stack|pile|tower) of (@\d+)/))) return { op: "stack", target: asPlural(sel(m[1])), unit };
+  if ((m = cue.match(/(@\d+) (?:is |are )?(?:any |a bit |much |a lot )?(closer|nearer|farther|further)(?: away)? (?:to|from) (@\d+) than (?:it is |they are |is |are )?(?:to |from )?(@\d+)/))) {
+    // "closer to the camera than B" is the behind / in-front family, answered by it.
+    if ([m[1], m[3], m[4]].every((p) => sel(p).kind === "objects")) return { op: "closer", a: sel(m[1]), b: sel(m[3]), c: sel(m[4]), farther: m[2] === "farther" || m[2] === "further" };
+  }
+  // Lists: "what is left of the lamp?", "which objects are on the table?", "list the things near the sofa".
+  if ((m = cue.match(new RegExp(`^(?:what|which|list|name|show|find)(?: are| is)?(?: all)?(?: the)? ?(@\\d+ )?(?:is |are |sits |sit |stands |lie |lies |can you see |do you see |do i see |is there |are there |there )*(?:located |sitting |standing |placed |lying )?(not )?(${REL_WORDS}) (@\\d+)$`)))) {
+    const rel = relationFromCue(ctx, m[3]);
+    const targetMention = m[1] ? mentionOf(mentions, m[1].trim()) : undefined;
+    if (rel && (!targetMention || targetMention.selector.kind === "objects")) {
+      const base = targetMention ? asPlural(targetMention.selector) : ALL_OBJECTS;
+      const target = withFilter(base, rel.relation, sel(m[4]), rel.distanceM);
+      if (m[2] && target.kind === "objects") target.where![target.where!.length - 1].negated = true;
+      return { op: "list", target };
+    }
+  }
+  if (/\b(?:order|rank|sort|arrange|list)\b/.test(cue) && (m = cue.match(/(@\d+)/))) {
+    const rest = cue.replace(/@\d+/g, " ");
+    for (const [pattern, key, fallback] of KEY_WORDS) {
+      if (!pattern.test(rest)) continue;
+      const order = rankOrder(cue, key, fallback);
+      const target = asPlural(sel(m[1]));
+      const refMatch = key === "distance" ? cue.match(/(?:from|to) (@\d+)/) : null;
+      const reference = refMatch && sel(refMatch[1]).kind !== "camera" ? sel(refMatch[1]) : undefined;
+      return { op: "rank", target, key, order, ...(reference ? { reference } : {}) };
+    }
+  }
+  // Superlatives and ordinals: "which car is closest to the camera?", "what is the tallest object?".
+  const picked = mentions.find((x) => x.selector.kind === "objects" && x.selector.pick);
+  if (picked && (m = cue.match(/^(?:(?:which|what|who|where|find|show|point to|identify)(?: one| object| thing)?(?: is| are| one is)?(?: the)? ?)?(@\d+)(?: is| are)?(?: the)?(?: one)?$/))) {
+    return { op: "identify", target: sel(m[1]) };
+  }
+  if ((m = cue.match(/^(?:is|are) (@\d+) (?:located |sitting |standing |placed |lying |resting |parked )?(on|under|underneath|beneath|next to|beside|near|close to|by|within [^@]+? (?:of|from)) (@\d+)$/))) {
+    const rel = relationFromCue(ctx, m[2]);
+    if (rel && sel(m[1]).kind === "objects" && sel(m[3]).kind === "objects") return { op: "relate", relation: rel.relation, a: sel(m[1]), b: sel(m[3]), ...(rel.distanceM ? { distanceM: rel.distanceM } : {}) };
+  }
+  const camera = mentions.findIndex((x) => x.selector.kind === "camera");
+  const objects = mentions.filter((x) => x.selector.kind === "objects");
+  if (objects.length === 1 && (/\bhow (?:far|close|near)\b|\bdistance\b/.test(cue)) && (camera >= 0 || /\bhow far away (?:is|are) @\d+ ?$/.test(cue))) {
+    return { op: "measure", family: "distance", a: objects[0].selector, b: { kind: "camera" }, unit };
+  }
+  return null;
+}
+
+/** compare / measure for cues the families know, with the rich selectors of these mentions. */
+function familyOperation(cue: string, mentions: Mention[], question: string): Program | null {
+  const objects = mentions.filter((x) => x.selector.kind === "objects");
+  if (objects.length === 0 || mentions.some((x) => x.selector.kind === "camera")) return null;
+  const intent = detectIntent(cue, objects.reduce((n, x) => n + (x.selector.kind === "objects" && x.selector.plural ? 2 : 1), 0));
+  if (!intent) return null;
+  if (intent.form === "quantity") {
+    const unit = parseUnitRequest(question) ?? "auto";
+    if (intent.family === "width" || intent.family === "height" || intent.family === "elevation") return objects.length === 1 ? { op: "measure", family: intent.family, a: objects[0].selector, unit } : null;
+    if (objects.length !== 2) return null;
+    const [a, b] = intent.family === "direction" && !observerFirst(cue, 0, 1) ? [objects[1], objects[0]] : [objects[0], objects[1]];
+    return { op: "measure", family: intent.family, a: a.selector, b: b.selector, unit };
+  }
+  if (objects.length !== 2) return null;
+  const [a, b] = referenceFirst(cue) ? [objects[1], objects[0]] : [objects[0], objects[1]];
+  return { op: "compare", form: intent.form, relation: intent.relation, a: a.selector, b: b.selector };
+}
+
+let knownCache: Set<string> | null = null;
+function known(): Set<string> {
+  if (knownCache) return knownCache;
+  knownCache = new Set(knownWords());
+  // Words of the families' own templates never name objects.
+  for (const t of Object.values(QUALITATIVE_TEMPLATES)) for (const s of [...t.yes, ...t.no]) for (const w of s.toLowerCase().match(/[a-z]+/g) ?? []) knownCache.add(w);
+  for (const w of ["equilateral", "roughly", "form", "order", "rank", "sort", "arrange", "many", "fit", "stack", "pile", "why", "list", "count", "box"]) knownCache.add(w);
+  knownCache.delete("box");
+  return knownCache;
+}
+
+export type ParseMode = "operations" | "families";
+
+/**
+ * Parses a question into a program. `operations`: only the operations beyond the cue-based
+ * families (counting, superlatives, lists, …); `families`: also compare / measure, for questions
+ * whose noun phrases the cue-based understanding could not resolve (ordinals, relative clauses).
+ * Returns null when the language cannot express the question.
+ * Example: `parseProgram("How many chairs are there?", graph, "operations")` → `{ program: { op: "count", … } }`.
+ */
+export function parseProgram(question: string, graph: SceneGraph, mode: ParseMode, tokens = questionTokens(question)): Parsed | null {
+  const terms = termsFor(graph);
+  for (const attachBare of [false, true]) {
+    const ctx: MentionContext = { tokens, terms, attachBare, known: known() };
+    const mentions = findMentions(ctx);
+    if (mentions.length === 0) continue;
+    const cue = cueOf(tokens, mentions);
+    const program = newOperation(cue, mentions, ctx, question) ?? (mode === "families" ? familyOperation(cue, mentions, question) : null);
+    if (program) return { program, mentions };
+  }
+  return null;
+}

@@ -1,0 +1,141 @@
+// Sentences of the program operations, each rendered from the structured value it returns with
+// it (bool, choice, count, value_m, items): the words are chosen by the value, so a "yes" always
+// reads as one and a count always states the number it carries.
+import type { Answer } from "../answer.js";
+import type { Relation } from "../families.js";
+import { humanizeLength, type UnitRequest } from "../humanize.js";
+import { displayLabel, pluralOf } from "../lexicon.js";
+import { joinOr } from "../references.js";
+import type { SceneGraph, SceneObject } from "../scene-graph.js";
+import { RELATION_WORDS } from "../templates/words.js";
+import { relationPhrase } from "./proximity.js";
+import type { FilterRelation, OrderKey, Selector, TraceStep } from "./schema.js";
+import { describe } from "./select.js";
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const metres = (valueM: number) => Math.round(valueM * 1000) / 1000;
+
+export function joinAnd(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/** "chairs", "red chairs", "objects" — with the relative clauses of the selector. */
+function pluralPhrase(selector: Selector, n: number): string {
+  if (selector.kind !== "objects") return n === 1 ? "object" : "objects";
+  const term = selector.noun ? displayLabel(selector.noun.term) : "object";
+  const noun = [selector.color, n === 1 ? term : pluralOf(term)].filter(Boolean).join(" ");
+  const clauses = (selector.where ?? []).map((f) => {
+    const of = f.of.kind === "camera" ? "the camera" : f.of.kind === "objects" ? (f.of.text.startsWith("the ") ? f.of.text : `the ${f.of.text}`) : f.of.description;
+    return `${f.negated ? "not " : ""}${relationPhrase(f.relation, f.distanceM !== undefined ? humanizeLength(f.distanceM).text : undefined)} ${of}`;
+  });
+  return [noun, ...clauses].join(" ");
+}
+
+export function count(trace: TraceStep[], target: Selector, objects: SceneObject[]): Answer {
+  const n = objects.length;
+  const what = pluralPhrase(target, n);
+  const sentence = n === 0 ? `There are no ${pluralPhrase(target, 2)}.` : n === 1 ? `There is 1 ${what}.` : `There are ${n} ${what}.`;
+  return { text: sentence, type: "number", count: n, objectIds: objects.map((o) => o.id), trace };
+}
+
+export function list(graph: SceneGraph, trace: TraceStep[], target: Selector, objects: SceneObject[]): Answer {
+  const names = objects.map((o) => describe(graph, o));
+  const clause = pluralPhrase({ ...target, ...(target.kind === "objects" ? { noun: undefined, color: undefined } : {}) } as Selector, 2).replace(/^objects ?/, "");
+  const where = clause ? ` ${clause}` : "";
+  const sentence = names.length === 0 ? `Nothing I can place is${where}.` : `${capitalize(joinAnd(names))} ${names.length === 1 ? "is" : "are"}${where}.`;
+  return { text: sentence, type: "text", items: objects.map((o) => o.label), objectIds: objects.map((o) => o.id), trace };
+}
+
+/** "The red car is the car closest to the camera (4.2 meters away)." */
+export function identify(graph: SceneGraph, trace: TraceStep[], target: Selector, chosen: SceneObject, phrase: string | undefined): Answer {
+  const pick = [...trace].reverse().find((s) => s.op === "pick");
+  const key = target.kind === "objects" ? target.pick?.key : undefined;
+  const how = pick?.valueM === undefined ? "" : key === "distance" ? ` (${humanizeLength(pick.valueM).text} away)` : key === "height" || key === "width" ? ` (${humanizeLength(pick.valueM).text})` : "";
+  const name = describe(graph, chosen);
+  const noun = target.kind === "objects" && target.noun ? displayLabel(target.noun.term) : "object";
+  const sentence = phrase ? `${capitalize(name)} is the ${phrase.replace("{noun}", noun)}${how}.` : `It is ${name}${how}.`;
+  return { text: sentence, type: "choice", choice: chosen.label, objectIds: [chosen.id], trace };
+}
+
+const KEY_NOUN: Record<OrderKey, string> = { distance: "distance", height: "height", width: "width", volume: "size", x: "position from left to right", depth: "depth", elevation: "height above the floor" };
+const FIRST_WORD: Record<OrderKey, [string, string]> = {
+  distance: ["farthest", "closest"], height: ["tallest", "shortest"], width: ["widest", "narrowest"], volume: ["biggest", "smallest"],
+  x: ["rightmost", "leftmost"], depth: ["farthest back", "frontmost"], elevation: ["highest", "lowest"],
+};
+
+export function rank(graph: SceneGraph, trace: TraceStep[], target: Selector, sorted: SceneObject[], value: (o: SceneObject) => number, key: OrderKey, order: "max" | "min", referenceName: string, isLength: boolean): Answer {
+  const items = sorted.map((o) => `${describe(graph, o)}${isLength ? ` (${humanizeLength(value(o)).text})` : ""}`);
+  const by = key === "distance" ? `distance from ${referenceName}` : KEY_NOUN[key];
+  const first = FIRST_WORD[key][order === "max" ? 0 : 1];
+  const sentence = sorted.length === 0 ? `There are no ${pluralPhrase(target, 2)} to order.` : `By ${by}, ${first} first: ${joinAnd(items)}.`;
+  return { text: sentence, type: "text", items: sorted.map((o) => o.label), objectIds: sorted.map((o) => o.id), trace };
+}
+
+export function relate(graph: SceneGraph, trace: TraceStep[], relation: FilterRelation, a: string, b: string, ids: string[], result: boolean, gapM: number, distanceM: number | undefined, reversedOn: boolean): Answer {
+  const phrase = relationPhrase(relation, distanceM !== undefined ? humanizeLength(distanceM).text : undefined);
+  let sentence: string;
+  if (result) sentence = `Yes, ${a} is ${phrase} ${b}.`;
+  else {
+    const why = relation === "on" && reversedOn ? ` It is the other way round: ${b} is on ${a}.` : gapM > 0.005 ? ` The gap between them is ${humanizeLength(gapM).text}.` : "";
+    sentence = `No, ${a} is not ${phrase} ${b}.${why}`;
+  }
+  void graph;
+  return { text: sentence, type: "bool", bool: result, objectIds: ids, trace };
+}
+
+export function closer(trace: TraceStep[], [a, b, c]: string[], ids: string[], toBM: number, toCM: number, farther: boolean, verdict: boolean | null): Answer {
+  const facts = `${a} is ${humanizeLength(toBM).text} from ${b} and ${humanizeLength(toCM).text} from ${c}`;
+  if (verdict === null) return { text: `Too close to call: ${capitalize(facts)}.`, type: "text", objectIds: ids, trace };
+  const comparison = farther ? `farther from ${b} than from ${c}` : `closer to ${b} than to ${c}`;
+  const sentence = verdict ? `Yes, ${a} is ${comparison}: ${facts}.` : `No, ${a} is not ${comparison}: ${facts}.`;
+  return { text: sentence, type: "bool", bool: verdict, objectIds: ids, trace };
+}
+
+export function triangle(trace: TraceStep[], ids: string[], sides: number[], spread: number, equilateral: boolean): Answer {
+  const lengths = joinAnd(sides.map((s) => humanizeLength(s).text));
+  const pct = Math.round(spread * 100);
+  const sentence = equilateral
+    ? `Yes, roughly: the sides are ${lengths} (longest and shortest within ${pct}% of the mean; I allow 15%).`
+    : `No: the sides are ${lengths}, so the longest and shortest differ by ${pct}% of the mean (more than the 15% I allow for "roughly").`;
+  return { text: sentence, type: "bool", bool: equilateral, objectIds: ids, trace };
+}
+
+export function fit(trace: TraceStep[], a: string, b: string, ids: string[], widthM: number, gapM: number, fits: boolean, unit: UnitRequest): Answer {
+  const w = humanizeLength(widthM, unit).text, g = humanizeLength(gapM, unit).text;
+  const sentence = fits
+    ? `Yes, it should fit: the gap between ${a} and ${b} is ${g}, wider than ${w}.`
+    : `No, it would not fit: the gap between ${a} and ${b} is ${g}, less than ${w}.`;
+  return { text: sentence, type: "bool", bool: fits, value_m: metres(gapM), objectIds: ids, trace };
+}
+
+export function stack(trace: TraceStep[], target: Selector, members: SceneObject[], heightM: number, stacks: number, unit: UnitRequest, upAssumed: boolean): Answer {
+  const h = humanizeLength(heightM, unit);
+  const others = stacks > 1 ? ` (the tallest of ${stacks} stacks)` : "";
+  const note = upAssumed ? " (This is assuming the camera is level: I found no floor to tell which way is up.)" : "";
+  const sentence = `The stack of ${members.length} ${pluralPhrase(target, 2)}${others} is ${h.text} tall.${note}`;
+  return { text: sentence, type: "number", value_m: metres(heightM), unit: h.unit, objectIds: members.map((o) => o.id), trace };
+}
+
+export function noStack(trace: TraceStep[], target: Selector, objects: SceneObject[]): Answer {
+  return { text: `None of the ${pluralPhrase(target, 2)} rest on one another, so there is no stack to measure.`, type: "text", objectIds: objects.map((o) => o.id), trace };
+}
+
+export function premise(trace: TraceStep[], relation: Relation, a: string, b: string, ids: string[], sign: -1 | 0 | 1): Answer {
+  const rel = RELATION_WORDS[relation].rel;
+  if (sign > 0) return { text: `${capitalize(a)} is indeed ${rel} ${b}. I can tell where things are, not why they were put there.`, type: "bool", bool: true, objectIds: ids, trace };
+  const actually = sign < 0 ? `it is ${rel.replace(RELATION_WORDS[relation].rel, "")}${oppositeRel(relation)} ${b}` : `the two are ${RELATION_WORDS[relation].same}`;
+  return { text: `${capitalize(a)} is not ${rel} ${b}: ${actually}.`, type: "bool", bool: false, objectIds: ids, trace };
+}
+
+function oppositeRel(relation: Relation): string {
+  const opposite: Record<Relation, Relation> = { left: "right", right: "left", above: "below", below: "above", behind: "in_front", in_front: "behind", taller: "shorter", shorter: "taller", wider: "thinner", thinner: "wider", bigger: "smaller", smaller: "bigger" };
+  return RELATION_WORDS[opposite[relation]].rel;
+}
+
+export function cameraDistance(graph: SceneGraph, trace: TraceStep[], target: SceneObject, name: string, valueM: number, unit: UnitRequest): Answer {
+  const h = humanizeLength(valueM, unit);
+  void graph;
+  return { text: `${capitalize(name)} is about ${h.text} from the camera.`, type: "number", value_m: metres(valueM), unit: h.unit, objectIds: [target.id], trace };
+}
+
+export { joinOr };
