@@ -2,7 +2,9 @@
 import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
+import { JSON_MAX_BYTES, tooLarge } from "./jobs/limits.js";
 import type { AppEnv } from "./env.js";
 import { errorResponse } from "./http/errors.js";
 import { admin } from "./routes/admin.js";
@@ -21,12 +23,25 @@ const corsExceptUpgrades = createMiddleware<AppEnv>(async function corsExceptUpg
   return withCors(c, next);
 });
 
+/**
+ * Every body but a job creation's (its multipart intake caps each part itself, intake.ts) and a
+ * runner's blob upload (capped by Content-Length, routes/runners.ts) is small JSON: cap it before
+ * any route reads it, on the bytes received and not only on Content-Length.
+ */
+const jsonBodyLimit = createMiddleware<AppEnv>(async function jsonBodyLimit(c, next) {
+  if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
+  if ((c.req.method === "POST" && c.req.path === "/v1/jobs") || c.req.path.startsWith("/v1/runner/")) return next();
+  return limitJson(c, next);
+});
+const limitJson = bodyLimit({ maxSize: JSON_MAX_BYTES, onError: () => { throw tooLarge("the request body", JSON_MAX_BYTES); } });
+
 export function createApp() {
   const app = new Hono<AppEnv>()
     // /docs (outside /v1): the OpenAPI document in Scalar's renderer. The dashboard's static assets answer / first.
     .get("/docs", Scalar({ url: "/v1/openapi.json", pageTitle: "Spatial API" }))
     .basePath("/v1")
     .use("*", corsExceptUpgrades)
+    .use("*", jsonBodyLimit)
     .route("/", health)
     .route("/", openapi)
     .route("/keys", keys)

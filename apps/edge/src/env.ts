@@ -21,6 +21,11 @@ export interface EdgeEnv {
   MAX_ATTEMPTS?: string;
   RATE_LIMIT_PER_MINUTE?: string;
   RATE_LIMIT_BURST?: string;
+  QUEUE_TIMEOUT_MS?: string;
+  RECONCILE_GRACE_MS?: string;
+  RECONCILE_INTERVAL_MS?: string;
+  /** "true": identical inputs of different tenants share scene graphs (off by default: it tells a tenant another one sent that image). */
+  SHARE_SCENE_CACHE?: string;
 }
 
 export interface Settings {
@@ -30,6 +35,13 @@ export interface Settings {
   maxAttempts: number;
   ratePerMinute: number;
   rateBurst: number;
+  /** A queued job fails (`queue_timeout`) once no runner able to run it has been connected to its pool for this long. */
+  queueTimeoutMs: number;
+  /** A job row this old that its pool's hub holds neither queued nor leased is an orphan (the edge died while creating it). */
+  reconcileGraceMs: number;
+  /** How often a hub re-scans D1 for its orphans while its pool has unfinished jobs. */
+  reconcileIntervalMs: number;
+  shareSceneCache: boolean;
 }
 
 function positiveInt(value: string | undefined, fallback: number): number {
@@ -45,6 +57,10 @@ export function settings(env: EdgeEnv): Settings {
     maxAttempts: positiveInt(env.MAX_ATTEMPTS, 3),
     ratePerMinute: positiveInt(env.RATE_LIMIT_PER_MINUTE, 120),
     rateBurst: positiveInt(env.RATE_LIMIT_BURST, 60),
+    queueTimeoutMs: positiveInt(env.QUEUE_TIMEOUT_MS, 10 * 60_000),
+    reconcileGraceMs: positiveInt(env.RECONCILE_GRACE_MS, 10_000),
+    reconcileIntervalMs: positiveInt(env.RECONCILE_INTERVAL_MS, 30_000),
+    shareSceneCache: env.SHARE_SCENE_CACHE === "true",
   };
 }
 

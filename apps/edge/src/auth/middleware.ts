@@ -51,8 +51,11 @@ export function requireKeyOrViewToken({ scope }: RequireKeyOptions) {
     const token = c.req.query("token");
     if (c.req.header("Authorization") || !token) return withKey(c, next);
     const jobId = c.req.param("id") ?? "";
-    const tenantId = await verifyViewToken(c.env.VIEW_TOKEN_SECRET ?? "", token, jobId);
-    if (!tenantId) throw new ApiError(401, "unauthorized", "the view token is invalid, expired, or for another job");
+    const claims = await verifyViewToken(c.env.VIEW_TOKEN_SECRET ?? "", token, jobId);
+    if (!claims) throw new ApiError(401, "unauthorized", "the view token is invalid, expired, or for another job");
+    const key = await database(c.env.DB).query.apiKeys.findFirst({ columns: { id: true }, where: and(eq(apiKeys.id, claims.keyId), isNull(apiKeys.revokedAt)) });
+    if (!key) throw new ApiError(401, "unauthorized", "the view token's API key has been revoked");
+    const { tenantId } = claims;
     const defaults = settings(c.env);
     const verdict = await c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(`view:${jobId}`)).take({ perMinute: defaults.ratePerMinute, burst: defaults.rateBurst });
     if (!verdict.ok) throw new ApiError(429, "rate_limited", `rate limit exceeded; retry in ${verdict.retryAfterS} s`, { "Retry-After": String(verdict.retryAfterS) });
@@ -73,6 +76,13 @@ function requireSecret(kind: "admin" | "runner") {
 
 export const requireAdmin = () => requireSecret("admin");
 export const requireRunner = () => requireSecret("runner");
+
+/** The authenticated client key's tenant and id. */
+export function clientOf(c: { get(key: "principal"): AppEnv["Variables"]["principal"] }): { tenantId: string; keyId: string } {
+  const p = c.get("principal");
+  if (p.kind !== "client") throw new ApiError(401, "unauthorized", "a client API key is required");
+  return { tenantId: p.tenantId, keyId: p.keyId };
+}
 
 /** The tenant of the authenticated client key. */
 export function tenantOf(c: { get(key: "principal"): AppEnv["Variables"]["principal"] }): string {

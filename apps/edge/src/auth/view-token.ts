@@ -1,7 +1,8 @@
 // Job-scoped, expiring read tokens for browsers: EventSource and browser WebSockets cannot send an
 // Authorization header, so the events URLs the API returns carry `?token=`. A token names one job,
-// its tenant and an expiry, signed with HMAC-SHA256 (VIEW_TOKEN_SECRET); it reads that job's events
-// and nothing else.
+// its tenant, the API key that created it and an expiry, signed with HMAC-SHA256 (VIEW_TOKEN_SECRET);
+// it reads that job's events and nothing else, and only while that key is not revoked (the
+// middleware checks the key on every use: a token must not outlive the credential it came from).
 import { base64url } from "./crypto.js";
 
 const encoder = new TextEncoder();
@@ -21,13 +22,20 @@ function fromBase64url(text: string): Uint8Array | null {
   }
 }
 
-export async function signViewToken(secret: string, jobId: string, tenantId: string, expiresAtS: number): Promise<string> {
-  const payload = base64url(encoder.encode(JSON.stringify({ j: jobId, t: tenantId, e: expiresAtS })));
+export interface ViewClaims {
+  jobId: string;
+  tenantId: string;
+  /** The API key the job was created with. */
+  keyId: string;
+}
+
+export async function signViewToken(secret: string, claims: ViewClaims, expiresAtS: number): Promise<string> {
+  const payload = base64url(encoder.encode(JSON.stringify({ j: claims.jobId, t: claims.tenantId, k: claims.keyId, e: expiresAtS })));
   return `${payload}.${base64url(await hmac(secret, payload))}`;
 }
 
-/** The token's tenant when it is genuine, unexpired and for `jobId`; otherwise null. */
-export async function verifyViewToken(secret: string, token: string, jobId: string, nowS = Math.floor(Date.now() / 1000)): Promise<string | null> {
+/** The token's claims when it is genuine, unexpired and for `jobId`; otherwise null. */
+export async function verifyViewToken(secret: string, token: string, jobId: string, nowS = Math.floor(Date.now() / 1000)): Promise<ViewClaims | null> {
   if (!secret) return null;
   const [payload, signature, ...rest] = token.split(".");
   if (!payload || !signature || rest.length > 0) return null;
@@ -40,9 +48,9 @@ export async function verifyViewToken(secret: string, token: string, jobId: stri
   const bytes = fromBase64url(payload);
   if (!bytes) return null;
   try {
-    const claims = JSON.parse(new TextDecoder().decode(bytes)) as { j?: unknown; t?: unknown; e?: unknown };
-    if (claims.j !== jobId || typeof claims.t !== "string" || typeof claims.e !== "number" || claims.e < nowS) return null;
-    return claims.t;
+    const claims = JSON.parse(new TextDecoder().decode(bytes)) as { j?: unknown; t?: unknown; k?: unknown; e?: unknown };
+    if (claims.j !== jobId || typeof claims.t !== "string" || typeof claims.k !== "string" || typeof claims.e !== "number" || claims.e < nowS) return null;
+    return { jobId, tenantId: claims.t, keyId: claims.k };
   } catch {
     return null;
   }

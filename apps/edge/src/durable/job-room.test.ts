@@ -15,6 +15,14 @@ const accepted: EventBody = { type: "job.accepted", imageSha256: "ab", pipelineV
 const stage = (s: "decode" | "detect"): EventBody => ({ type: "stage.started", stage: s });
 const done = (s: "decode" | "detect"): EventBody => ({ type: "stage.completed", stage: s, ms: 3 });
 const completed: EventBody = { type: "job.completed", ms: 10 };
+const graph: EventBody = {
+  type: "scene.graph",
+  graph: {
+    version: 1, image: { width: 4, height: 3 }, intrinsics: { fx: 3, fy: 3, cx: 2, cy: 1.5, source: "input" }, depth: { source: "input" },
+    frame: { canonicalized: false, upSource: "camera", worldFromCam: { rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], translation: [0, 0, 0] }, cameraHeightM: 0 },
+    objects: [],
+  },
+};
 
 describe("JobRoom", () => {
   it("numbers events 1, 2, … in append order and stamps jobId and time", async () => {
@@ -46,11 +54,11 @@ describe("JobRoom", () => {
 
   it("gives a late SSE subscriber the whole log and ends the stream after the terminal event", async () => {
     const { stub, events } = await room();
-    for (const body of [accepted, stage("decode"), done("decode"), completed]) await stub.append(body);
+    for (const body of [accepted, stage("decode"), done("decode"), graph, completed]) await stub.append(body);
     const res = await events();
     expect(res.headers.get("Content-Type")).toMatch(/^text\/event-stream/);
     const got = await readSse(res); // resolves only because the stream ends
-    expect(got.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(got.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(got.at(-1)?.type).toBe("job.completed");
     expect(await stub.append(stage("detect"))).toBeNull();
   });
@@ -106,8 +114,24 @@ describe("JobRoom", () => {
 
   it("streams only the event types the job asked for, and always the terminal one", async () => {
     const { stub, events } = await room({ events: ["stage.completed"] });
-    for (const body of [accepted, stage("decode"), done("decode"), completed]) await stub.append(body);
+    for (const body of [accepted, stage("decode"), done("decode"), graph, completed]) await stub.append(body);
     const got = await readSse(await events());
-    expect(got.map((e) => [e.seq, e.type])).toEqual([[3, "stage.completed"], [4, "job.completed"]]);
+    expect(got.map((e) => [e.seq, e.type])).toEqual([[3, "stage.completed"], [5, "job.completed"]]);
+  });
+
+  it("turns a completion without a scene graph into job.failed incomplete_result (a job is never completed without its scene)", async () => {
+    const { stub } = await room();
+    await stub.append(accepted);
+    expect(await stub.append(completed)).toMatchObject({ seq: 2, type: "job.failed", code: "incomplete_result" });
+    expect((await stub.summary()).terminal).toBe("job.failed");
+  });
+
+  it("a Last-Event-ID ahead of the log waits for later events and never replays those at or below it", async () => {
+    const { stub, events } = await room();
+    await stub.append(accepted);
+    const res = await events(undefined, { "Last-Event-ID": "3" });
+    for (const body of [stage("decode"), done("decode"), stage("detect"), done("detect"), graph, completed]) await stub.append(body);
+    const got = await readSse(res);
+    expect(got.map((e) => e.seq)).toEqual([4, 5, 6, 7]);
   });
 });

@@ -8,6 +8,7 @@ import { DurableObject } from "cloudflare:workers";
 import { TERMINAL_EVENTS, type AskOutputLine, type EventBody, type EventType, type JobEvent } from "@spatial/shared/protocol";
 import type { EdgeEnv } from "../env.js";
 import { resumeAfter, sseComment, sseFrame, SSE_HEADERS } from "../http/sse.js";
+import { errorCode, isDisconnect, logError } from "../http/log.js";
 import { persistEvent } from "./room-persist.js";
 import { admit, initialRuleState, type RoomRuleState } from "./room-rule.js";
 
@@ -20,11 +21,17 @@ export interface RoomMeta {
 interface SseSubscriber {
   writer: WritableStreamDefaultWriter<Uint8Array>;
   events?: ReadonlySet<string>;
+  /** The subscriber's resume point: it never gets an event at or below it, even one appended later. */
+  after: number;
 }
 
 interface ViewerAttachment {
   events?: string[];
+  after?: number;
 }
+
+/** Results whose loss would make the job's outcome wrong: if persisting one fails, the job fails. */
+const RESULT_EVENTS = new Set<string>(["scene.graph", "answer.final"]);
 
 const KEEPALIVE_MS = 15_000;
 const encoder = new TextEncoder();
@@ -62,6 +69,17 @@ export class JobRoom extends DurableObject<EdgeEnv> {
   async append(body: EventBody, opts: { attempt?: number } = {}): Promise<JobEvent | null> {
     const meta = this.get<RoomMeta>("meta");
     if (!meta) throw new Error("JobRoom.append before init");
+    if (body.type === "job.completed") {
+      // Completion is decided after every earlier result is stored: a job whose scene graph or an
+      // answer could not be persisted must not read "completed".
+      await this.chain;
+      const failure = this.get<{ code: string; message: string }>("persistFailure");
+      const rule = this.get<RoomRuleState>("rule") ?? initialRuleState();
+      if (failure) body = { type: "job.failed", ...failure };
+      else if (!rule.terminal && !rule.results.includes("scene.graph")) {
+        body = { type: "job.failed", code: "incomplete_result", message: "the runner reported the job complete without its scene graph" };
+      }
+    }
     const { admitted, state } = admit(this.get<RoomRuleState>("rule") ?? initialRuleState(), body, opts.attempt);
     if (!admitted) return null;
     const event = { ...body, seq: this.lastSeq() + 1, jobId: meta.jobId, at: new Date().toISOString() } as JobEvent;
@@ -73,7 +91,10 @@ export class JobRoom extends DurableObject<EdgeEnv> {
       try {
         await persistEvent(this.env, event, () => this.answers());
       } catch (err) {
-        console.error(`JobRoom ${meta.jobId}: persisting seq ${event.seq} (${event.type}) failed`, err);
+        logError(`JobRoom ${meta.jobId}: persisting seq ${event.seq} (${event.type})`, err);
+        if (RESULT_EVENTS.has(event.type) && !this.get("persistFailure")) {
+          this.put("persistFailure", { code: "persist_failed", message: `the job's ${event.type} could not be stored (${errorCode(err)}); the job cannot complete without it` });
+        }
       }
       this.broadcast(event);
     });
@@ -87,9 +108,21 @@ export class JobRoom extends DurableObject<EdgeEnv> {
     return this.readLog(after, Number.MAX_SAFE_INTEGER);
   }
 
-  async summary(): Promise<{ lastSeq: number; terminal: string | null; attempt: number }> {
+  async summary(): Promise<{ lastSeq: number; terminal: string | null; attempt: number; initialized: boolean }> {
     const rule = this.get<RoomRuleState>("rule") ?? initialRuleState();
-    return { lastSeq: this.lastSeq(), terminal: rule.terminal, attempt: rule.attempt };
+    return { lastSeq: this.lastSeq(), terminal: rule.terminal, attempt: rule.attempt, initialized: this.get("meta") !== undefined };
+  }
+
+  /**
+   * Writes the terminal event to D1 again (the reconciler calls this when D1 still shows the job
+   * unfinished although the room has ended it: the first write failed or the edge died before it).
+   */
+  async repairD1(): Promise<boolean> {
+    const row = this.ctx.storage.sql.exec<{ json: string }>("SELECT json FROM events ORDER BY seq DESC LIMIT 1").toArray()[0];
+    const last = row ? (JSON.parse(row.json) as JobEvent) : null;
+    if (!last || !TERMINAL_EVENTS.has(last.type)) return false;
+    await persistEvent(this.env, last, () => this.answers());
+    return true;
   }
 
   // ------------------------------------------------------------------ subscribers
@@ -106,7 +139,7 @@ export class JobRoom extends DurableObject<EdgeEnv> {
     if (request.headers.get("Upgrade")?.toLowerCase() === "websocket") {
       const { 0: client, 1: server } = new WebSocketPair();
       this.ctx.acceptWebSocket(server, ["viewer"]);
-      server.serializeAttachment({ events: meta?.events } satisfies ViewerAttachment);
+      server.serializeAttachment({ events: meta?.events, after } satisfies ViewerAttachment);
       for (const e of backlog) server.send(JSON.stringify(e));
       if (ended) server.close(1000, "job finished");
       return new Response(null, { status: 101, webSocket: client });
@@ -116,7 +149,7 @@ export class JobRoom extends DurableObject<EdgeEnv> {
     void writer.write(encoder.encode(sseComment(`job ${meta?.jobId ?? "?"}`))).catch(() => {});
     for (const e of backlog) void writer.write(encoder.encode(sseFrame(e))).catch(() => {});
     if (ended) void writer.close().catch(() => {});
-    else this.addSse({ writer, events: filter });
+    else this.addSse({ writer, events: filter, after });
     return new Response(readable, { headers: SSE_HEADERS });
   }
 
@@ -130,11 +163,12 @@ export class JobRoom extends DurableObject<EdgeEnv> {
     } catch {
       // Already closed; close codes such as 1005 must not be echoed.
     }
-    if (code !== 1000 && code !== 1005) console.log(`JobRoom: viewer closed with ${code}`);
+    if (code !== 1000 && code !== 1001 && code !== 1005 && code !== 1006) console.log(`JobRoom: viewer closed with ${code}`);
   }
 
   override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
-    console.error("JobRoom: viewer socket error", error);
+    // A viewer that goes away mid-stream is ordinary, not an error of ours.
+    if (!isDisconnect(error)) logError("JobRoom: viewer socket", error);
     try {
       ws.close(1000, "error");
     } catch {
@@ -149,7 +183,7 @@ export class JobRoom extends DurableObject<EdgeEnv> {
     const end = TERMINAL_EVENTS.has(event.type);
     const frame = encoder.encode(sseFrame(event));
     for (const sub of this.sse) {
-      if (wanted(sub.events, event.type)) sub.writer.write(frame).catch(() => this.dropSse(sub));
+      if (event.seq > sub.after && wanted(sub.events, event.type)) sub.writer.write(frame).catch(() => this.dropSse(sub));
       if (end) {
         sub.writer.close().catch(() => {});
         this.dropSse(sub);
@@ -158,11 +192,11 @@ export class JobRoom extends DurableObject<EdgeEnv> {
     const json = JSON.stringify(event);
     for (const ws of this.ctx.getWebSockets("viewer")) {
       try {
-        const { events } = (ws.deserializeAttachment() ?? {}) as ViewerAttachment;
-        if (wanted(events ? new Set(events) : undefined, event.type)) ws.send(json);
+        const { events, after = 0 } = (ws.deserializeAttachment() ?? {}) as ViewerAttachment;
+        if (event.seq > after && wanted(events ? new Set(events) : undefined, event.type)) ws.send(json);
         if (end) ws.close(1000, "job finished");
       } catch (err) {
-        console.error("JobRoom: sending to a viewer failed", err);
+        if (!isDisconnect(err)) logError("JobRoom: sending to a viewer", err);
       }
     }
   }

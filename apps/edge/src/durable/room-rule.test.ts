@@ -1,4 +1,4 @@
-import type { EventBody } from "@spatial/shared/protocol";
+import { MAX_SCENE_OBJECTS, type EventBody } from "@spatial/shared/protocol";
 import { describe, expect, it } from "vitest";
 import { admit, initialRuleState, type RoomRuleState } from "./room-rule.js";
 
@@ -18,10 +18,21 @@ const accepted: EventBody = { type: "job.accepted", imageSha256: "a", pipelineVe
 const assigned = (attempt: number): EventBody => ({ type: "job.assigned", attempt });
 const started = (stage: "decode" | "detect" | "depth"): EventBody => ({ type: "stage.started", stage });
 const completed = (stage: "decode" | "detect" | "depth"): EventBody => ({ type: "stage.completed", stage, ms: 1 });
+/** The rule looks at event types only; the graph's content does not matter here. */
+const graph = { type: "scene.graph", graph: {} } as unknown as EventBody;
 
 describe("job room admission rule", () => {
   it("drops everything after a terminal event", () => {
-    expect(run([[accepted], [{ type: "job.completed", ms: 1 }], [{ type: "job.failed", code: "x", message: "y" }], [started("decode")], [{ type: "job.cancelled" }]])).toEqual(["job.accepted", "job.completed"]);
+    expect(run([[accepted], [graph], [{ type: "job.completed", ms: 1 }], [{ type: "job.failed", code: "x", message: "y" }], [started("decode")], [{ type: "job.cancelled" }]])).toEqual(["job.accepted", "scene.graph", "job.completed"]);
+  });
+
+  it("never admits job.completed before a scene graph (a job is never complete without its scene)", () => {
+    expect(run([[accepted], [{ type: "job.completed", ms: 1 }], [{ type: "job.failed", code: "incomplete_result", message: "m" }]])).toEqual(["job.accepted", "job.failed"]);
+  });
+
+  it("admits at most MAX_SCENE_OBJECTS point clouds", () => {
+    const steps: [EventBody][] = Array.from({ length: MAX_SCENE_OBJECTS + 5 }, (_, i) => [{ type: "scene.pointcloud", objectId: `obj-${i}`, points: 1 }]);
+    expect(run(steps)).toHaveLength(MAX_SCENE_OBJECTS);
   });
 
   it("admits job.accepted once and job.assigned only for newer attempts", () => {
@@ -40,11 +51,11 @@ describe("job room admission rule", () => {
       [accepted, 1], [started("decode"), 1], [completed("decode"), 1], [started("detect"), 1],
       [{ type: "job.queued", position: 0 }], [assigned(2)],
       [accepted, 2], [started("decode"), 2], [completed("decode"), 2], [started("detect"), 2], [started("detect"), 2], [completed("detect"), 2],
-      [{ type: "job.completed", ms: 5 }, 2],
+      [graph, 2], [{ type: "job.completed", ms: 5 }, 2],
     ]);
     expect(log).toEqual([
       "job.accepted", "job.queued", "job.assigned:1", "stage.started:decode", "stage.completed:decode", "stage.started:detect",
-      "job.queued", "job.assigned:2", "stage.started:detect", "stage.completed:detect", "job.completed",
+      "job.queued", "job.assigned:2", "stage.started:detect", "stage.completed:detect", "scene.graph", "job.completed",
     ]);
   });
 

@@ -10,9 +10,12 @@
 //      for a stage already completed by any attempt, and repeats within one attempt are dropped.
 //   7. Results are admitted once: `perception.detections`, `perception.depth`, `perception.masks`,
 //      `scene.graph`, `scene.pointcloud` per objectId, `answer.final` per question index.
-//   8. The first terminal event is admitted and ends the log.
+//   8. The first terminal event is admitted and ends the log; `job.completed` only once a scene graph
+//      was admitted (a job is never completed without its scene: the room turns a completion
+//      without one into `job.failed incomplete_result`, see JobRoom.append).
+//   9. At most MAX_SCENE_OBJECTS point clouds: a runner cannot grow the log without bound.
 // The state is plain JSON kept in the room's storage.
-import { TERMINAL_EVENTS, type EventBody } from "@spatial/shared/protocol";
+import { MAX_SCENE_OBJECTS, TERMINAL_EVENTS, type EventBody } from "@spatial/shared/protocol";
 
 export interface RoomRuleState {
   /** The latest attempt announced by `job.assigned` (0 before any). */
@@ -70,10 +73,14 @@ export function admit(state: RoomRuleState, body: EventBody, attempt?: number): 
       if (state.completed.includes(body.stage)) return reject;
       next.completed = [...state.completed, body.stage];
       break;
+    case "job.completed":
+      if (!state.results.includes("scene.graph")) return reject;
+      break;
     default: {
       const key = resultKey(body);
       if (key) {
         if (state.results.includes(key)) return reject;
+        if (body.type === "scene.pointcloud" && state.results.filter((r) => r.startsWith("scene.pointcloud:")).length >= MAX_SCENE_OBJECTS) return reject;
         next.results = [...state.results, key];
       }
     }

@@ -237,14 +237,31 @@ describe("RunnerHub", () => {
     runner.close();
   });
 
-  it("a reconnecting runner id replaces its old socket; the old socket's jobs are re-queued", async () => {
-    const old = await TestRunner.connect("replace", "r-same");
+  it("a reconnecting runner process (same instance) replaces its old socket; the old socket's jobs are re-queued", async () => {
+    const old = await TestRunner.connect("replace", "r-same", 1, "process-1");
     const job = await submit("replace");
     await old.assignment();
-    const fresh = await TestRunner.connect("replace", "r-same");
+    const fresh = await TestRunner.connect("replace", "r-same", 1, "process-1");
     expect((await old.waitClosed()).code).toBe(1000);
     expect(await fresh.assignment()).toMatchObject({ attempt: 2, job: { jobId: job.id } });
     fresh.close();
+  });
+
+  it("refuses a second live process under a connected runner id (4409) instead of evicting the first", async () => {
+    const first = await TestRunner.connect("dup-id", "r-dup", 1, "process-a");
+    const job = await submit("dup-id");
+    await first.assignment();
+    for (const instance of ["process-b", undefined]) {
+      const second = await TestRunner.open("dup-id", "r-dup", 1, instance);
+      expect(await second.take((m) => m.type === "hub.error")).toMatchObject({ code: "runner_id_in_use" });
+      expect((await second.waitClosed()).code).toBe(4409);
+    }
+    // The first keeps its socket and its lease: no eviction, no re-run.
+    expect(first.closed).toBeNull();
+    const snapshot = await env.RUNNER_HUB.get(env.RUNNER_HUB.idFromName("dup-id")).snapshot();
+    expect(snapshot.leases).toMatchObject([{ jobId: job.id, runnerId: "r-dup", attempt: 1 }]);
+    expect(snapshot.runners).toHaveLength(1);
+    first.close();
   });
 });
 

@@ -12,11 +12,35 @@
 // (`job.failed` runner_lost). Events of a lease the hub no longer holds are dropped (and the runner
 // is told `job.cancel`). Events reach the job's room through a per-job promise chain, so the room
 // sees them in the order the hub received them, after the `job.assigned` of their attempt.
+//
+// Nothing a runner sends is trusted: messages are size-capped, edge-only event types are refused,
+// answer indices are checked against the job's questions. One runner id is one live process: a
+// second process saying hello under a connected id is refused (close 4409), while the same process
+// reconnecting (same instanceId) replaces its old socket.
+//
+// Durable submission: D1's job rows are the source of truth. `reconcile` finds this pool's unfinished
+// jobs that the hub holds neither queued nor leased (the edge died between writing the row and
+// queueing it) and queues them again; it runs when a runner says hello (after an edge restart the
+// runners reconnect first), lazily on enqueue, from the alarm while the pool has unfinished jobs,
+// and from the worker's cron. A queued job fails with `queue_timeout` once no runner able to run it
+// has been connected for QUEUE_TIMEOUT_MS.
 import { DurableObject } from "cloudflare:workers";
-import { PROTOCOL_VERSION, TERMINAL_EVENTS, parseRunnerMessage, type EventBody, type HubMessage, type JobSpec, type RunnerCapabilities, type RunnerMessage } from "@spatial/shared/protocol";
+import { and, asc, eq, inArray, lt } from "drizzle-orm";
+import {
+  EDGE_ONLY_EVENTS, MAX_RUNNER_MESSAGE_BYTES, PROTOCOL_VERSION, RUNNER_ID_IN_USE, TERMINAL_EVENTS, parseRunnerMessage,
+  type EventBody, type HubMessage, type JobSpec, type RunnerCapabilities, type RunnerMessage,
+} from "@spatial/shared/protocol";
+import { database } from "../db/client.js";
+import { jobs } from "../db/schema.js";
 import { settings, type EdgeEnv, type Settings } from "../env.js";
+import { isDisconnect, logError } from "../http/log.js";
 import type { PoolSnapshot } from "../http/schemas.js";
-import { pickRunner, type RunnerSlot } from "./dispatch.js";
+import { cachedGraphOf, startJob } from "../jobs/create.js";
+import { purgeExpiredClaims } from "../jobs/idempotency.js";
+import { canRun, pickRunner, type RunnerSlot } from "./dispatch.js";
+
+/** Orphans re-queued per reconcile pass (the next pass takes the rest). */
+const RECONCILE_BATCH = 200;
 
 interface SocketAttachment {
   socketId: string;
@@ -34,9 +58,12 @@ type LeaseRow = {
   spec: string;
 };
 
+type QueueRow = { job_id: string; pos: number; attempts: number; spec: string; queued_at: number };
+
 type RunnerRow = {
   socket_id: string;
   runner_id: string;
+  instance_id: string | null;
   capabilities: string;
   connected_at: number;
   last_seen: number;
@@ -56,20 +83,82 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
         attempt INTEGER NOT NULL, pos INTEGER NOT NULL, expires_at INTEGER NOT NULL, assigned_at INTEGER NOT NULL, spec TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS runners (socket_id TEXT PRIMARY KEY, runner_id TEXT NOT NULL, capabilities TEXT NOT NULL,
         connected_at INTEGER NOT NULL, last_seen INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`);
+      CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);`);
+    // Columns added after the first release: hubs created before them get them here.
+    for (const [table, column] of [["queue", "queued_at INTEGER NOT NULL DEFAULT 0"], ["runners", "instance_id TEXT"]]) {
+      try {
+        ctx.storage.sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column}`);
+      } catch {
+        // already there
+      }
+    }
   }
 
   // ------------------------------------------------------------------ RPC from the worker
 
-  /** Queues a job (FIFO) and dispatches; the room gets `job.queued {position}` (0 = next). */
-  async enqueue(spec: JobSpec): Promise<{ position: number }> {
-    const pos = this.nextPos();
-    this.sql("INSERT OR IGNORE INTO queue (job_id, pos, attempts, spec) VALUES (?, ?, 0, ?)", spec.jobId, pos, JSON.stringify(spec));
+  /**
+   * Queues a job (FIFO) and dispatches; the room gets `job.queued {position}` (0 = next). A job the
+   * hub already holds (queued or leased) is left as it is. `attempts` carries the attempts a
+   * reconciled job already had, so its next `job.assigned` is newer than the room's latest.
+   */
+  async enqueue(spec: JobSpec, opts: { pool?: string; attempts?: number } = {}): Promise<{ position: number }> {
+    if (opts.pool) this.kvPut("pool", opts.pool);
+    if (this.sql("SELECT job_id FROM leases WHERE job_id = ?", spec.jobId).length) return { position: 0 };
+    const now = Date.now();
+    const inserted = this.sql("INSERT OR IGNORE INTO queue (job_id, pos, attempts, spec, queued_at) VALUES (?, ?, ?, ?, ?) RETURNING job_id", spec.jobId, this.nextPos(), opts.attempts ?? 0, JSON.stringify(spec), now);
     const position = this.positionOf(spec.jobId);
+    if (!inserted.length) return { position };
+    if (!this.liveRunners().length && this.kvGet("runnerlessSince") === undefined) this.kvPut("runnerlessSince", now);
     const queued = this.toRoom(spec.jobId, { type: "job.queued", position });
     this.dispatch();
+    if (now - (this.kvGet<number>("lastReconcile") ?? 0) >= this.cfg.reconcileIntervalMs) void this.reconcile().catch((err) => logError(`RunnerHub ${this.ctx.id}: reconcile`, err));
+    await this.scheduleAlarm();
     await queued;
     return { position };
+  }
+
+  /** Tells the hub its pool's name (a hub learns it from its first job or runner otherwise). */
+  async adopt(pool: string): Promise<void> {
+    this.kvPut("pool", pool);
+  }
+
+  /**
+   * Queues this pool's orphaned jobs: unfinished in D1, older than the grace period, and held by the
+   * hub neither queued nor leased. Returns how many were queued again.
+   */
+  async reconcile(): Promise<{ requeued: number; repaired: number }> {
+    const pool = this.kvGet<string>("pool");
+    if (!pool) return { requeued: 0, repaired: 0 };
+    const now = Date.now();
+    this.kvPut("lastReconcile", now);
+    const db = database(this.env.DB);
+    const rows = await db.query.jobs.findMany({
+      where: and(eq(jobs.pool, pool), inArray(jobs.status, ["queued", "running"]), lt(jobs.createdAt, new Date(now - this.cfg.reconcileGraceMs))),
+      orderBy: asc(jobs.createdAt),
+      limit: RECONCILE_BATCH,
+    });
+    let requeued = 0, repaired = 0;
+    for (const row of rows) {
+      if (this.sql("SELECT job_id FROM queue WHERE job_id = ? UNION SELECT job_id FROM leases WHERE job_id = ?", row.id, row.id).length) continue;
+      const room = this.env.JOB_ROOM.get(this.env.JOB_ROOM.idFromName(row.id));
+      const summary = await room.summary();
+      if (summary.terminal) {
+        // The room ended the job but D1 missed it: write the ending again instead of re-running it.
+        if (await room.repairD1()) repaired++;
+        continue;
+      }
+      await startJob(this.env, row, await cachedGraphOf(this.env, db, row), (spec) => this.enqueue(spec, { attempts: summary.attempt }));
+      requeued++;
+    }
+    if (requeued || repaired) console.log(`RunnerHub ${pool}: reconciled ${requeued} orphaned job(s), repaired ${repaired}`);
+    if (Math.random() < 0.1) await purgeExpiredClaims(db).catch((err) => logError("RunnerHub: purging idempotency keys", err));
+    // Keep looking while the pool has unfinished jobs older than the grace period; otherwise sleep.
+    const pending = rows.length >= RECONCILE_BATCH || (await db.query.jobs.findFirst({ columns: { id: true }, where: and(eq(jobs.pool, pool), inArray(jobs.status, ["queued", "running"])) })) !== undefined;
+    if (pending) this.kvPut("nextReconcile", now + this.cfg.reconcileIntervalMs);
+    else this.kvDelete("nextReconcile");
+    await this.scheduleAlarm();
+    return { requeued, repaired };
   }
 
   /** Cancels a queued or running job: the runner holding it gets `job.cancel`, the room `job.cancelled`. */
@@ -103,6 +192,8 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
   /** /connect: a runner's WebSocket upgrade (the worker has checked the runner token). */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
+    const pool = new URL(request.url).searchParams.get("pool");
+    if (pool) this.kvPut("pool", pool);
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, ["runner"]);
     server.serializeAttachment({ socketId: crypto.randomUUID() } satisfies SocketAttachment);
@@ -111,11 +202,15 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     try {
+      const size = typeof data === "string" ? data.length : data.byteLength;
+      if (size > MAX_RUNNER_MESSAGE_BYTES) {
+        return this.send(ws, { v: PROTOCOL_VERSION, type: "hub.error", code: "message_too_large", message: `messages are at most ${MAX_RUNNER_MESSAGE_BYTES} bytes (got ${size}); large results go to blobs` });
+      }
       const message = parseRunnerMessage(data);
       if (!message) return this.send(ws, { v: PROTOCOL_VERSION, type: "hub.error", code: "bad_message", message: "unknown or malformed message (ignored)" });
       await this.onMessage(ws, message);
     } catch (err) {
-      console.error(`RunnerHub ${this.ctx.id}: message handling failed`, err);
+      logError(`RunnerHub ${this.ctx.id}: message handling`, err);
     }
   }
 
@@ -128,16 +223,16 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
       }
       await this.dropRunner(this.attachment(ws).socketId, `socket closed (${code}${reason ? ` ${reason}` : ""})`);
     } catch (err) {
-      console.error(`RunnerHub ${this.ctx.id}: close handling failed`, err);
+      logError(`RunnerHub ${this.ctx.id}: close handling`, err);
     }
   }
 
   override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
     try {
-      console.error(`RunnerHub ${this.ctx.id}: runner socket error`, error);
+      if (!isDisconnect(error)) logError(`RunnerHub ${this.ctx.id}: runner socket`, error);
       await this.dropRunner(this.attachment(ws).socketId, "socket error");
     } catch (err) {
-      console.error(`RunnerHub ${this.ctx.id}: error handling failed`, err);
+      logError(`RunnerHub ${this.ctx.id}: error handling`, err);
     }
   }
 
@@ -160,8 +255,31 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
     }
     for (const lease of this.sql<LeaseRow>("SELECT * FROM leases WHERE expires_at <= ?", now)) work.push(this.requeue(lease, "lease expired"));
     await Promise.all(work);
+    await this.failTimedOut(now);
     this.dispatch();
+    const next = this.kvGet<number>("nextReconcile");
+    if (next !== undefined && next <= now) await this.reconcile().catch((err) => logError(`RunnerHub ${this.ctx.id}: reconcile`, err));
     await this.scheduleAlarm();
+  }
+
+  /** Fails queued jobs that no capable runner could have taken for queueTimeoutMs. */
+  private async failTimedOut(now: number): Promise<void> {
+    const runners = this.liveRunners();
+    const since = this.kvGet<number>("runnerlessSince");
+    const work: Promise<void>[] = [];
+    for (const q of this.sql<QueueRow>("SELECT * FROM queue")) {
+      const spec = JSON.parse(q.spec) as JobSpec;
+      if (runners.some((r) => canRun(r, spec))) continue;
+      if (this.timeoutAt(q, since) > now) continue;
+      this.sql("DELETE FROM queue WHERE job_id = ?", q.job_id);
+      const waitedS = Math.round((now - Math.max(q.queued_at, since ?? 0)) / 1000);
+      work.push(this.toRoom(q.job_id, { type: "job.failed", code: "queue_timeout", message: `no runner able to run this job has served pool ${this.kvGet<string>("pool") ?? "?"} for ${waitedS} s; giving up` }));
+    }
+    await Promise.all(work);
+  }
+
+  private timeoutAt(q: Pick<QueueRow, "queued_at">, runnerlessSince: number | undefined): number {
+    return Math.max(q.queued_at, runnerlessSince ?? 0) + this.cfg.queueTimeoutMs;
   }
 
   // ------------------------------------------------------------------ protocol
@@ -170,9 +288,22 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
     const { socketId } = this.attachment(ws);
     const now = Date.now();
     if (message.type === "runner.hello") {
-      // One socket per runner id: a reconnecting runner replaces its old socket, whose leases go back to the queue.
-      const stale = this.sql<RunnerRow>("SELECT * FROM runners WHERE runner_id = ? AND socket_id != ?", message.runnerId, socketId);
-      for (const old of stale) {
+      // One live process per runner id. The same process reconnecting (same instanceId), or an old
+      // socket gone quiet for two heartbeats, is replaced and its leases go back to the queue; a
+      // different live process is refused, or the two would evict each other forever.
+      const others = this.sql<RunnerRow>("SELECT * FROM runners WHERE runner_id = ? AND socket_id != ?", message.runnerId, socketId);
+      const live = new Set(this.ctx.getWebSockets("runner").map((w) => this.attachment(w).socketId));
+      const holder = others.find((o) => live.has(o.socket_id) && o.last_seen + 2 * this.cfg.heartbeatIntervalMs > now && !(message.instanceId && o.instance_id === message.instanceId));
+      if (holder) {
+        this.send(ws, { v: PROTOCOL_VERSION, type: "hub.error", code: "runner_id_in_use", message: `runner id ${message.runnerId} is in use by another connected runner: give each runner a unique --runner-id` });
+        try {
+          ws.close(RUNNER_ID_IN_USE, "runner id in use");
+        } catch {
+          // already closed
+        }
+        return;
+      }
+      for (const old of others) {
         try {
           this.socketOf(old.socket_id)?.close(1000, "replaced by a new connection");
         } catch {
@@ -180,10 +311,13 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
         }
         await this.dropRunner(old.socket_id, "replaced by a new connection");
       }
-      this.sql("INSERT OR REPLACE INTO runners (socket_id, runner_id, capabilities, connected_at, last_seen) VALUES (?, ?, ?, ?, ?)",
-        socketId, message.runnerId, JSON.stringify(message.capabilities), now, now);
+      this.sql("INSERT OR REPLACE INTO runners (socket_id, runner_id, instance_id, capabilities, connected_at, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
+        socketId, message.runnerId, message.instanceId ?? null, JSON.stringify(message.capabilities), now, now);
+      this.kvDelete("runnerlessSince");
       this.send(ws, { v: PROTOCOL_VERSION, type: "hub.welcome", runnerId: message.runnerId, heartbeatIntervalMs: this.cfg.heartbeatIntervalMs, leaseTimeoutMs: this.cfg.leaseTimeoutMs });
       this.dispatch();
+      // After an edge restart the runners reconnect first: the moment to pick up orphaned jobs.
+      await this.reconcile().catch((err) => logError(`RunnerHub ${this.ctx.id}: reconcile`, err));
       await this.scheduleAlarm();
       return;
     }
@@ -209,6 +343,8 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
       if (!TERMINAL_EVENTS.has(message.event.type)) this.send(ws, { v: PROTOCOL_VERSION, type: "job.cancel", jobId: message.jobId, leaseId: message.leaseId });
       return;
     }
+    const refusal = this.refusalOf(message.event, JSON.parse(lease.spec) as JobSpec);
+    if (refusal) return this.send(ws, { v: PROTOCOL_VERSION, type: "hub.error", code: "event_refused", message: `${message.event.type} for ${message.jobId} refused: ${refusal}` });
     const terminal = TERMINAL_EVENTS.has(message.event.type);
     if (terminal) this.sql("DELETE FROM leases WHERE job_id = ?", lease.job_id);
     else this.sql("UPDATE leases SET expires_at = ? WHERE job_id = ?", now + this.cfg.leaseTimeoutMs, lease.job_id);
@@ -217,16 +353,20 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
     await forwarded;
   }
 
+  /** Why a runner's event cannot go into the job's stream, or null when it can. */
+  private refusalOf(event: EventBody, spec: JobSpec): string | null {
+    if (EDGE_ONLY_EVENTS.has(event.type)) return "only the edge writes this event type";
+    if (event.type === "answer.final" && event.index >= spec.questions.length) return `the job has ${spec.questions.length} question(s), index ${event.index} is out of range`;
+    return null;
+  }
+
   /** Assigns queued jobs (FIFO) to free capable runners until no pair is left. */
   private dispatch(): void {
-    const active = this.activeBySocket();
     const live = new Map(this.ctx.getWebSockets("runner").map((ws) => [this.attachment(ws).socketId, ws]));
-    const slots: RunnerSlot[] = this.sql<RunnerRow>("SELECT * FROM runners").filter((r) => live.has(r.socket_id)).map((r) => ({
-      socketId: r.socket_id, runnerId: r.runner_id, capabilities: JSON.parse(r.capabilities) as RunnerCapabilities, active: active.get(r.socket_id) ?? 0, connectedAt: r.connected_at,
-    }));
+    const slots = this.liveRunners();
     if (!slots.length) return;
     const now = Date.now();
-    for (const q of this.sql<{ job_id: string; pos: number; attempts: number; spec: string }>("SELECT * FROM queue ORDER BY pos")) {
+    for (const q of this.sql<QueueRow>("SELECT * FROM queue ORDER BY pos")) {
       if (slots.every((s) => s.active >= s.capabilities.concurrency)) break;
       const spec = JSON.parse(q.spec) as JobSpec;
       const slot = pickRunner(slots, spec);
@@ -246,6 +386,7 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
   /** A runner is gone: forget it and re-queue every job it held. */
   private async dropRunner(socketId: string, why: string): Promise<void> {
     this.sql("DELETE FROM runners WHERE socket_id = ?", socketId);
+    if (!this.liveRunners().length && this.kvGet("runnerlessSince") === undefined) this.kvPut("runnerlessSince", Date.now());
     const leases = this.sql<LeaseRow>("SELECT * FROM leases WHERE socket_id = ?", socketId);
     await Promise.all(leases.map((l) => this.requeue(l, why)));
     this.dispatch();
@@ -260,7 +401,7 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
       await this.toRoom(lease.job_id, { type: "job.failed", code: "runner_lost", message: `lost ${lease.attempt} runners (last: ${why}); giving up` });
       return;
     }
-    this.sql("INSERT OR REPLACE INTO queue (job_id, pos, attempts, spec) VALUES (?, ?, ?, ?)", lease.job_id, lease.pos, lease.attempt, lease.spec);
+    this.sql("INSERT OR REPLACE INTO queue (job_id, pos, attempts, spec, queued_at) VALUES (?, ?, ?, ?, ?)", lease.job_id, lease.pos, lease.attempt, lease.spec, Date.now());
     await this.toRoom(lease.job_id, { type: "job.queued", position: this.positionOf(lease.job_id) });
   }
 
@@ -274,7 +415,7 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
           return;
         } catch (err) {
           if (tries >= 3) {
-            console.error(`RunnerHub ${this.ctx.id}: ${body.type} for ${jobId} could not reach its room`, err);
+            logError(`RunnerHub ${this.ctx.id}: ${body.type} for ${jobId} could not reach its room`, err);
             return;
           }
         }
@@ -290,11 +431,36 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
   private async scheduleAlarm(): Promise<void> {
     const lease = this.sql<{ t: number | null }>("SELECT MIN(expires_at) AS t FROM leases")[0]?.t ?? null;
     const seen = this.sql<{ t: number | null }>("SELECT MIN(last_seen) AS t FROM runners")[0]?.t ?? null;
-    const times = [lease, seen === null ? null : seen + this.cfg.leaseTimeoutMs].filter((t): t is number => t !== null);
+    const since = this.kvGet<number>("runnerlessSince");
+    const oldest = this.sql<{ t: number | null }>("SELECT MIN(queued_at) AS t FROM queue")[0]?.t ?? null;
+    const timeout = oldest === null || this.liveRunners().length ? null : this.timeoutAt({ queued_at: oldest }, since);
+    const times = [lease, seen === null ? null : seen + this.cfg.leaseTimeoutMs, timeout, this.kvGet<number>("nextReconcile") ?? null].filter((t): t is number => t !== null);
     if (!times.length) return;
     const at = Math.min(...times);
     const current = await this.ctx.storage.getAlarm();
     if (current === null || at < current) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** Connected runners that said hello, as dispatch slots. */
+  private liveRunners(): RunnerSlot[] {
+    const active = this.activeBySocket();
+    const live = new Set(this.ctx.getWebSockets("runner").map((ws) => this.attachment(ws).socketId));
+    return this.sql<RunnerRow>("SELECT * FROM runners").filter((r) => live.has(r.socket_id)).map((r) => ({
+      socketId: r.socket_id, runnerId: r.runner_id, capabilities: JSON.parse(r.capabilities) as RunnerCapabilities, active: active.get(r.socket_id) ?? 0, connectedAt: r.connected_at,
+    }));
+  }
+
+  private kvGet<T>(k: string): T | undefined {
+    const row = this.sql<{ v: string }>("SELECT v FROM kv WHERE k = ?", k)[0];
+    return row ? (JSON.parse(row.v) as T) : undefined;
+  }
+
+  private kvPut(k: string, v: unknown): void {
+    this.sql("INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)", k, JSON.stringify(v));
+  }
+
+  private kvDelete(k: string): void {
+    this.sql("DELETE FROM kv WHERE k = ?", k);
   }
 
   private activeBySocket(): Map<string, number> {
@@ -322,7 +488,7 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
     try {
       ws.send(JSON.stringify(message));
     } catch (err) {
-      console.error(`RunnerHub ${this.ctx.id}: send ${message.type} failed`, err);
+      if (!isDisconnect(err)) logError(`RunnerHub ${this.ctx.id}: send ${message.type}`, err);
     }
   }
 

@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
+import { isDisconnect, logError } from "./log.js";
 
 export const ErrorBody = z.object({
   error: z.object({
@@ -64,6 +65,7 @@ export function errorResponse(err: Error, c: Context): Response {
     const status = err.status as ContentfulStatusCode;
     return c.json({ error: { code: STATUS_CODES[status] ?? "error", message: err.message || "request failed" } }, status);
   }
-  console.error("edge: unhandled error", c.req.method, c.req.path, err);
+  if (isDisconnect(err)) return c.json({ error: { code: "client_closed", message: "the client went away" } }, 400);
+  logError(`edge: unhandled error on ${c.req.method} ${c.req.path}`, err);
   return c.json({ error: { code: "internal", message: "internal error" } }, 500);
 }

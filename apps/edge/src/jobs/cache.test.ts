@@ -43,32 +43,46 @@ describe("cache key", () => {
     expect(await cacheKey({ ...base, depthSha256: "b".repeat(64) })).not.toBe(k);
     expect(await cacheKey({ ...base, options: { ...base.options, objects: [{ label: "cup", box2d: [0, 0, 1, 1] }] } })).not.toBe(k);
     expect(await cacheKey({ ...base, pipelineVersion: "spatial-pipeline/2" })).not.toBe(k);
+    expect(await cacheKey({ ...base, tenantId: "alice" })).not.toBe(await cacheKey({ ...base, tenantId: "bob" }));
   });
 });
 
 describe("scene cache and edge answers", () => {
-  it("serves a repeat of a completed job (any tenant) from the stored graph with no runner, and answers new questions at the edge", async () => {
+  it("serves a tenant's repeat of its completed job from the stored graph with no runner, and answers new questions at the edge", async () => {
     const first = await perceiveOnce();
     const done = await (await api(`/v1/jobs/${first.id}`, { headers: bearer(alice) })).json<JobView>();
     expect(done.status).toBe("completed");
 
-    // No runner is connected to the pool any more; bob sends the same image and intrinsics with other questions.
+    // No runner is connected to the pool any more; alice sends the same image and intrinsics with other questions.
     const questions = ["How far is the red chair from the blue chair?", "Is the cup on the left of the tv?"];
-    const res = await postJob(bob, jobForm(image, { intrinsics, questions }), "?pool=cache");
+    const res = await postJob(alice, jobForm(image, { intrinsics, questions }), "?pool=cache");
     expect(res.status).toBe(200);
     const { job } = await res.json<{ job: JobView }>();
     const expectedAnswers = questions.map((q) => askOutputLine(q, answerQuestion(q, graph), graph));
     expect(job).toMatchObject({ status: "completed", questions, answers: expectedAnswers });
     expect(job.scene).toEqual(done.scene);
-    const events = await readSse(await api(`/v1/jobs/${job.id}/events`, { headers: bearer(bob) }));
+    const events = await readSse(await api(`/v1/jobs/${job.id}/events`, { headers: bearer(alice) }));
     expect(events.map((e) => e.type)).toEqual(["job.accepted", "scene.graph", "answer.final", "answer.final", "job.completed"]);
     expect(events[0]).toMatchObject({ cached: true, imageSha256: first.imageSha256 });
     expect(events.filter((e) => e.type === "answer.final").map((e) => e.type === "answer.final" && [e.index, e.line])).toEqual(expectedAnswers.map((l, i) => [i, l]));
     expect(await env.DB.prepare("SELECT cached FROM jobs WHERE id = ?").bind(job.id).first("cached")).toBe(1);
 
     // Other intrinsics are another scene: a miss, queued for a runner.
-    const miss = await postJob(bob, jobForm(image, { intrinsics: { ...intrinsics, fx: 600 } }), "?pool=cache");
+    const miss = await postJob(alice, jobForm(image, { intrinsics: { ...intrinsics, fx: 600 } }), "?pool=cache");
     expect(miss.status).toBe(202);
+
+    // Another tenant sending the very same bytes learns nothing: no cache hit, its own job, queued.
+    const other = await postJob(bob, jobForm(image, { intrinsics, questions }), "?pool=cache");
+    expect(other.status).toBe(202);
+    const otherJob = (await other.json<{ job: JobView }>()).job;
+    expect(otherJob).toMatchObject({ status: "queued" });
+    expect(otherJob.scene).toBeUndefined();
+    const otherEvents = await api(`/v1/jobs/${otherJob.id}/events`, { headers: bearer(bob) });
+    const reader = otherEvents.body!.getReader();
+    let text = "";
+    while (!text.includes("job.queued")) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect(text).toContain(`"cached":false`);
 
     // New questions about the finished job are answered from its graph, at the edge.
     const ask = await api(`/v1/jobs/${first.id}/questions`, { method: "POST", headers: { ...bearer(alice), "Content-Type": "application/json" }, body: JSON.stringify({ questions: ["How wide is the couch?", "Which is closer to the camera, the tv or the couch?"] }) });

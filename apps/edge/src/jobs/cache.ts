@@ -1,5 +1,7 @@
-// The scene cache: a job whose inputs match a completed job's (whatever the tenant) reuses that
-// job's stored scene graph, and its questions are answered at the edge (no runner).
+// The scene cache: a job whose inputs match a completed job's reuses that job's stored scene graph,
+// and its questions are answered at the edge (no runner). Per tenant: a hit across tenants would
+// tell one tenant that another sent the same private image. A deployment may opt into sharing
+// (SHARE_SCENE_CACHE=true), for example when every tenant is one organisation.
 import { and, desc, eq, isNotNull } from "drizzle-orm";
 import { PIPELINE_VERSION, askOutputLine, type AskOutputLine, type JobOptions } from "@spatial/shared/protocol";
 import { answerQuestion, type SceneGraph } from "@spatial/shared/spatial";
@@ -12,13 +14,16 @@ export interface CacheInputs {
   depthSha256?: string;
   options: Pick<JobOptions, "intrinsics" | "objects" | "depthScale">;
   pipelineVersion?: string;
+  /** The tenant the cache is scoped to; undefined only when the deployment shares the cache. */
+  tenantId?: string;
 }
 
 /** sha256 of a canonical JSON of what determines the scene graph (questions do not). */
-export function cacheKey({ imageSha256, depthSha256, options, pipelineVersion = PIPELINE_VERSION }: CacheInputs): Promise<string> {
+export function cacheKey({ imageSha256, depthSha256, options, pipelineVersion = PIPELINE_VERSION, tenantId }: CacheInputs): Promise<string> {
   const k = options.intrinsics;
   return sha256Hex(JSON.stringify({
     v: pipelineVersion,
+    tenant: tenantId ?? null,
     image: imageSha256,
     depth: depthSha256 ?? null,
     depthScale: depthSha256 ? options.depthScale : null,

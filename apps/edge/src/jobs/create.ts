@@ -1,63 +1,125 @@
-// Creating a job: store the blobs by content hash, insert the row, open its room, then either serve
-// it from the scene cache (the room gets job.accepted {cached: true}, scene.graph, one answer.final
-// per question and job.completed, all from the edge) or queue it on its pool's runner hub.
+// Creating a job. The D1 row is the source of truth: it is written first (with the request's
+// idempotency claim, in one batch), then `startJob` opens the job's room and either serves it from
+// the scene cache (the room gets job.accepted {cached: true}, scene.graph, one answer.final per
+// question and job.completed, all from the edge) or queues it on its pool's runner hub. Every step
+// of startJob is idempotent, so when the edge dies between the row and the queue, the hub's
+// reconciler (runner-hub.ts) finds the orphaned row and runs startJob's steps again.
 import { PIPELINE_VERSION, type JobSpec } from "@spatial/shared/protocol";
-import { newId, sha256Hex } from "../auth/crypto.js";
+import type { SceneGraph } from "@spatial/shared/spatial";
+import { newId } from "../auth/crypto.js";
 import type { Db } from "../db/client.js";
 import { jobs, type JobRow } from "../db/schema.js";
-import type { EdgeEnv } from "../env.js";
+import { settings, type EdgeEnv } from "../env.js";
 import { answerAll, cacheKey, cachedSceneKey } from "./cache.js";
-import type { Intake, Upload } from "./intake.js";
+import { claimStatements, findClaim, isUniqueViolation, replayOf, type IdempotencyClaim } from "./idempotency.js";
+import type { ResolvedIntake, Upload } from "./intake.js";
 import { getScene } from "./scene-store.js";
 
 export const roomOf = (env: EdgeEnv, jobId: string) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
 export const hubOf = (env: EdgeEnv, pool: string) => env.RUNNER_HUB.get(env.RUNNER_HUB.idFromName(pool));
 
-async function storeBlob(blobs: R2Bucket, upload: Upload): Promise<{ key: string; sha256: string }> {
-  const sha256 = await sha256Hex(upload.bytes);
-  const key = `img/${sha256}`;
-  if (!(await blobs.head(key))) await blobs.put(key, upload.bytes, { httpMetadata: { contentType: upload.contentType }, sha256 });
-  return { key, sha256 };
+export interface NewJob {
+  tenantId: string;
+  keyId: string;
+  pool: string;
+  intake: ResolvedIntake;
+  imageSha256: string;
+  depthSha256?: string;
+  idempotency?: IdempotencyClaim;
 }
 
-export async function createJob(env: EdgeEnv, db: Db, tenantId: string, pool: string, intake: Intake): Promise<{ row: JobRow; cached: boolean }> {
+export interface Created {
+  row: JobRow;
+  cached: boolean;
+  /** True when an earlier request with the same Idempotency-Key created the job. */
+  replayed: boolean;
+}
+
+async function storeBlob(blobs: R2Bucket, upload: Upload, sha256: string): Promise<string> {
+  const key = `img/${sha256}`;
+  if (!(await blobs.head(key))) await blobs.put(key, upload.bytes, { httpMetadata: { contentType: upload.contentType }, sha256 });
+  return key;
+}
+
+const loadJob = async (db: Db, id: string) => (await db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, id) })) ?? null;
+
+export async function createJob(env: EdgeEnv, db: Db, job: NewJob): Promise<Created> {
+  const { intake, tenantId } = job;
   const { options } = intake;
-  const [image, depth] = await Promise.all([storeBlob(env.BLOBS, intake.image), intake.depth ? storeBlob(env.BLOBS, intake.depth) : undefined]);
-  const key = await cacheKey({ imageSha256: image.sha256, depthSha256: depth?.sha256, options });
+  const [imageKey, depthKey] = await Promise.all([
+    storeBlob(env.BLOBS, intake.image, job.imageSha256),
+    intake.depth && job.depthSha256 ? storeBlob(env.BLOBS, intake.depth, job.depthSha256) : undefined,
+  ]);
+  const key = await cacheKey({ imageSha256: job.imageSha256, depthSha256: job.depthSha256, options, ...(settings(env).shareSceneCache ? {} : { tenantId }) });
   const sceneKey = await cachedSceneKey(db, key);
   const graph = sceneKey ? await getScene(env.BLOBS, sceneKey) : null;
   const now = new Date();
   const id = newId("job");
-  await db.insert(jobs).values({
-    id, tenantId, pool, status: "queued",
-    imageSha256: image.sha256, imageKey: image.key, imageContentType: intake.image.contentType, imageBytes: intake.image.bytes.byteLength,
-    depthSha256: depth?.sha256 ?? null, depthKey: depth?.key ?? null, depthBytes: intake.depth?.bytes.byteLength ?? null,
+  const insert = db.insert(jobs).values({
+    id, tenantId, keyId: job.keyId, pool: job.pool, status: "queued",
+    imageSha256: job.imageSha256, imageKey, imageContentType: intake.image.contentType, imageBytes: intake.image.bytes.byteLength,
+    depthSha256: job.depthSha256 ?? null, depthKey: depthKey ?? null, depthBytes: intake.depth?.bytes.byteLength ?? null,
     options, cacheKey: key, cached: graph !== null, createdAt: now, updatedAt: now,
   });
-  const room = roomOf(env, id);
-  await room.init({ jobId: id, ...(options.events ? { events: options.events } : {}) });
+  if (job.idempotency) {
+    try {
+      await db.batch([...claimStatements(db, tenantId, job.idempotency, "job", id, now), insert]);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      // A concurrent request with the same key won: this is its retry.
+      const claim = await findClaim(db, tenantId, job.idempotency.key);
+      const existing = claim ? await loadJob(db, replayOf(claim, job.idempotency, "job")) : null;
+      if (!existing) throw err;
+      return { row: existing, cached: existing.cached, replayed: true };
+    }
+  } else {
+    await insert;
+  }
+  await startJob(env, (await loadJob(db, id))!, graph);
+  return { row: (await loadJob(db, id))!, cached: graph !== null, replayed: false };
+}
 
+/**
+ * Opens the job's room and serves it from `graph` or queues it. Idempotent: the room ignores a
+ * second init and a repeated job.accepted, the hub a job it already holds.
+ */
+export async function startJob(
+  env: EdgeEnv,
+  row: JobRow,
+  graph: SceneGraph | null,
+  enqueue: (spec: JobSpec) => Promise<unknown> = (spec) => hubOf(env, row.pool).enqueue(spec, { pool: row.pool }),
+): Promise<void> {
+  const room = roomOf(env, row.id);
+  await room.init({ jobId: row.id, ...(row.options.events ? { events: row.options.events } : {}) });
+  await room.append({ type: "job.accepted", imageSha256: row.imageSha256, pipelineVersion: PIPELINE_VERSION, cached: graph !== null });
   if (graph) {
     const started = Date.now();
-    await room.append({ type: "job.accepted", imageSha256: image.sha256, pipelineVersion: PIPELINE_VERSION, cached: true });
     await room.append({ type: "scene.graph", graph });
-    const lines = answerAll(options.questions, graph);
-    for (const [index, line] of lines.entries()) await room.append({ type: "answer.final", index, line });
+    for (const [index, line] of answerAll(row.options.questions, graph).entries()) await room.append({ type: "answer.final", index, line });
     await room.append({ type: "job.completed", ms: Date.now() - started });
   } else {
-    await room.append({ type: "job.accepted", imageSha256: image.sha256, pipelineVersion: PIPELINE_VERSION, cached: false });
-    const spec: JobSpec = {
-      jobId: id,
-      image: { key: image.key, contentType: intake.image.contentType, bytes: intake.image.bytes.byteLength, sha256: image.sha256 },
-      ...(depth && intake.depth ? { depth: { key: depth.key, contentType: "image/png", bytes: intake.depth.bytes.byteLength, sha256: depth.sha256 } } : {}),
-      depthScale: options.depthScale,
-      intrinsics: options.intrinsics,
-      objects: options.objects,
-      questions: options.questions,
-      pipelineVersion: PIPELINE_VERSION,
-    };
-    await hubOf(env, pool).enqueue(spec);
+    await enqueue(specOf(row));
   }
-  const row = await db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, id) });
-  return { row: row!, cached: graph !== null };
+}
+
+/** What a runner is given, rebuilt from the job's row (the source of truth). */
+export function specOf(row: JobRow): JobSpec {
+  const { options } = row;
+  return {
+    jobId: row.id,
+    image: { key: row.imageKey, contentType: row.imageContentType, bytes: row.imageBytes, sha256: row.imageSha256 },
+    ...(row.depthKey && row.depthSha256 ? { depth: { key: row.depthKey, contentType: "image/png", bytes: row.depthBytes ?? 0, sha256: row.depthSha256 } } : {}),
+    depthScale: options.depthScale,
+    intrinsics: options.intrinsics,
+    objects: options.objects,
+    questions: options.questions,
+    pipelineVersion: PIPELINE_VERSION,
+  };
+}
+
+/** A cached scene graph for the row, if one was stored when it was created (a reconciled cache hit). */
+export async function cachedGraphOf(env: EdgeEnv, db: Db, row: JobRow): Promise<SceneGraph | null> {
+  if (!row.cached) return null;
+  const sceneKey = await cachedSceneKey(db, row.cacheKey);
+  return sceneKey ? getScene(env.BLOBS, sceneKey) : null;
 }

@@ -2,89 +2,127 @@
 //   multipart/form-data: `image` (file), `depth` (file, optional), `options` (JSON string, optional);
 //     without an `image` file, `options.imageUrl` names the image instead.
 //   application/json: JobOptions with `imageUrl`.
-// Sizes are refused by Content-Length first and by the bytes read (413); a wrong kind of file is a
-// 415; a malformed field a 400 that names it.
+// Every part is capped as it streams in (413 as soon as a cap is passed, the rest never read); a
+// wrong kind of file is a 415; a malformed field a 400 that names it. Fetching an imageUrl is left
+// to `resolveImage`, so an idempotent retry can be recognised before any fetch.
+import {
+  MaxFileSizeExceededError,
+  MaxHeaderSizeExceededError,
+  MaxPartsExceededError,
+  MaxTotalSizeExceededError,
+  MultipartParseError,
+  getMultipartBoundary,
+  parseMultipartStream,
+} from "@remix-run/multipart-parser";
 import { JobOptions } from "@spatial/shared/protocol";
 import { ApiError, badRequest, parseOr400 } from "../http/errors.js";
 import { fetchImage, type FetchImageOptions } from "./fetch-image.js";
-import { checkContentLength, DEPTH_MAX_BYTES, IMAGE_MAX_BYTES, JSON_MAX_BYTES, MULTIPART_MAX_BYTES, readLimited, tooLarge } from "./limits.js";
-import { pngHeader, sniffImage } from "./sniff.js";
+import { checkContentLength, DEPTH_MAX_BYTES, IMAGE_MAX_BYTES, limitStream, MULTIPART_MAX_BYTES, OPTIONS_MAX_BYTES, readLimited, tooLarge } from "./limits.js";
+import { imageSize, pngHeader, sniffImage, type ImageSize } from "./sniff.js";
 
 export interface Upload {
   bytes: Uint8Array;
   contentType: string;
+  /** From the file's header (never decoded here). */
+  size: ImageSize;
 }
 
+/** A request as read: the image is uploaded bytes, or a URL still to fetch. */
 export interface Intake {
-  image: Upload;
+  image: Upload | { url: string };
   depth?: Upload;
   options: JobOptions;
 }
 
-const unsupported = (message: string) => new ApiError(415, "unsupported_media_type", message);
+export type ResolvedIntake = Omit<Intake, "image"> & { image: Upload };
 
-export async function readJobRequest(request: Request, fetchOptions: FetchImageOptions = {}): Promise<Intake> {
+const unsupported = (message: string) => new ApiError(415, "unsupported_media_type", message);
+const PART_LIMITS: Record<string, number> = { image: IMAGE_MAX_BYTES, depth: DEPTH_MAX_BYTES, options: OPTIONS_MAX_BYTES };
+
+export async function readJobRequest(request: Request): Promise<Intake> {
   const type = (request.headers.get("Content-Type") ?? "").split(";")[0].trim().toLowerCase();
-  if (type === "multipart/form-data") return readMultipart(request, fetchOptions);
+  if (type === "multipart/form-data") return readMultipart(request);
   if (type === "application/json") {
-    checkContentLength(request.headers.get("Content-Length"), JSON_MAX_BYTES, "the JSON body");
-    const text = new TextDecoder().decode(await readLimited(request.body, JSON_MAX_BYTES, "the JSON body"));
+    checkContentLength(request.headers.get("Content-Length"), OPTIONS_MAX_BYTES, "the JSON body");
+    const text = new TextDecoder().decode(await readLimited(request.body, OPTIONS_MAX_BYTES, "the JSON body"));
     const options = parseOr400(JobOptions, parseJson(text, "body"));
     if (!options.imageUrl) throw badRequest("imageUrl", "required in a JSON body (or upload the image as multipart/form-data)");
-    return { image: await imageFromUrl(options.imageUrl, fetchOptions), options };
+    return { image: { url: options.imageUrl }, options };
   }
   throw unsupported(`Content-Type must be multipart/form-data or application/json, not ${type || "missing"}`);
 }
 
-async function readMultipart(request: Request, fetchOptions: FetchImageOptions): Promise<Intake> {
-  checkContentLength(request.headers.get("Content-Length"), MULTIPART_MAX_BYTES, "the request body");
-  const body = await readLimited(request.body, MULTIPART_MAX_BYTES, "the request body");
-  let form: FormData;
-  try {
-    form = await new Response(body, { headers: { "Content-Type": request.headers.get("Content-Type")! } }).formData();
-  } catch {
-    throw badRequest("body", "malformed multipart/form-data");
-  }
-  const field = (name: string) => form.get(name) as File | string | null;
-  const rawOptions = field("options");
-  if (rawOptions !== null && typeof rawOptions !== "string") throw badRequest("options", "must be a JSON string field, not a file");
-  const options = parseOr400(JobOptions, rawOptions === null ? {} : parseJson(rawOptions, "options"), "options");
+/** The image bytes: uploaded, or fetched from the (public) imageUrl now. */
+export async function resolveImage(intake: Intake, fetchOptions: FetchImageOptions = {}): Promise<ResolvedIntake> {
+  if ("bytes" in intake.image) return intake as ResolvedIntake;
+  const { bytes } = await fetchImage(intake.image.url, fetchOptions);
+  return { ...intake, image: asImage(bytes, "imageUrl") };
+}
 
-  const imageField = field("image");
-  let image: Upload;
-  if (imageField === null) {
+async function readMultipart(request: Request): Promise<Intake> {
+  checkContentLength(request.headers.get("Content-Length"), MULTIPART_MAX_BYTES, "the request body");
+  const boundary = getMultipartBoundary(request.headers.get("Content-Type") ?? "");
+  if (!boundary || !request.body) throw badRequest("body", "malformed multipart/form-data (no boundary or no body)");
+  const fields = new Map<string, Uint8Array | string>();
+  try {
+    const stream = limitStream(request.body, MULTIPART_MAX_BYTES, "the request body");
+    for await (const part of parseMultipartStream(stream, { boundary, maxParts: 3, maxHeaderSize: 8 * 1024, maxFileSize: IMAGE_MAX_BYTES, maxTotalSize: MULTIPART_MAX_BYTES })) {
+      const name = part.name ?? "";
+      const limit = PART_LIMITS[name];
+      if (limit === undefined) throw badRequest(name || "part", "unknown multipart field (send image, depth and options only)");
+      if (fields.has(name)) throw badRequest(name, "given more than once");
+      if (part.size > limit) throw tooLarge(name, limit);
+      fields.set(name, part.isFile ? part.bytes : part.text);
+    }
+  } catch (err) {
+    await request.body.cancel().catch(() => {});
+    throw multipartError(err);
+  }
+
+  const rawOptions = fields.get("options");
+  if (rawOptions !== undefined && typeof rawOptions !== "string") throw badRequest("options", "must be a JSON string field, not a file");
+  const options = parseOr400(JobOptions, rawOptions === undefined ? {} : parseJson(rawOptions, "options"), "options");
+
+  const imageField = fields.get("image");
+  let image: Intake["image"];
+  if (imageField === undefined) {
     if (!options.imageUrl) throw badRequest("image", "required (a file), or give options.imageUrl");
-    image = await imageFromUrl(options.imageUrl, fetchOptions);
+    image = { url: options.imageUrl };
   } else {
     if (typeof imageField === "string") throw badRequest("image", "must be a file");
     if (options.imageUrl) throw badRequest("options.imageUrl", "give either an image file or imageUrl, not both");
-    if (imageField.size > IMAGE_MAX_BYTES) throw tooLarge("image", IMAGE_MAX_BYTES);
-    image = asImage(new Uint8Array(await imageField.arrayBuffer()), "image");
+    image = asImage(imageField, "image");
   }
 
-  const depthField = field("depth");
+  const depthField = fields.get("depth");
   let depth: Upload | undefined;
-  if (depthField !== null) {
+  if (depthField !== undefined) {
     if (typeof depthField === "string") throw badRequest("depth", "must be a file");
-    if (depthField.size > DEPTH_MAX_BYTES) throw tooLarge("depth", DEPTH_MAX_BYTES);
-    const bytes = new Uint8Array(await depthField.arrayBuffer());
-    const header = pngHeader(bytes);
+    const header = pngHeader(depthField);
     if (!header) throw unsupported("depth: must be a PNG");
     if (header.bitDepth !== 16 || header.colorType !== 0) throw badRequest("depth", `must be a 16-bit greyscale PNG (got ${header.bitDepth}-bit, colour type ${header.colorType})`);
-    depth = { bytes, contentType: "image/png" };
+    if (!(header.width > 0 && header.height > 0)) throw new ApiError(400, "depth_corrupt", "depth: the PNG header gives no size");
+    depth = { bytes: depthField, contentType: "image/png", size: { width: header.width, height: header.height } };
   }
   return { image, depth, options };
 }
 
-async function imageFromUrl(url: string, fetchOptions: FetchImageOptions): Promise<Upload> {
-  const { bytes } = await fetchImage(url, fetchOptions);
-  return asImage(bytes, "imageUrl");
+function multipartError(err: unknown): unknown {
+  if (err instanceof ApiError) return err;
+  if (err instanceof MaxFileSizeExceededError) return tooLarge("a multipart part (the image or depth file)", IMAGE_MAX_BYTES);
+  if (err instanceof MaxTotalSizeExceededError) return tooLarge("the request body", MULTIPART_MAX_BYTES);
+  if (err instanceof MaxPartsExceededError) return badRequest("body", "at most 3 multipart fields: image, depth, options");
+  if (err instanceof MaxHeaderSizeExceededError) return badRequest("body", "a multipart part's headers exceed 8 KiB");
+  if (err instanceof MultipartParseError) return badRequest("body", "malformed multipart/form-data");
+  return err;
 }
 
 function asImage(bytes: Uint8Array, field: string): Upload {
   const contentType = sniffImage(bytes);
   if (!contentType) throw unsupported(`${field}: not a JPEG, PNG or WebP image`);
-  return { bytes, contentType };
+  const size = imageSize(bytes, contentType);
+  if (!size) throw new ApiError(400, "image_corrupt", `${field}: the ${contentType.slice(6).toUpperCase()} header is corrupt or truncated (no image size in it)`);
+  return { bytes, contentType, size };
 }
 
 function parseJson(text: string, field: string): unknown {

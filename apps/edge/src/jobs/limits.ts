@@ -5,15 +5,37 @@ import { ApiError } from "../http/errors.js";
 export const MiB = 1024 * 1024;
 export const IMAGE_MAX_BYTES = 25 * MiB;
 export const DEPTH_MAX_BYTES = 25 * MiB;
+/**
+ * The options JSON (multipart field or JSON body): 50 questions of 500 characters and 200 objects
+ * with 100-character labels fit in about 80 KiB; anything larger is not a real request.
+ */
+export const OPTIONS_MAX_BYTES = 128 * 1024;
 /** Multipart framing and the options field on top of the two files. */
 export const MULTIPART_MAX_BYTES = IMAGE_MAX_BYTES + DEPTH_MAX_BYTES + MiB;
+/** Other JSON bodies (questions, keys). */
 export const JSON_MAX_BYTES = MiB;
+/** Largest decoded image (width × height), as the runner's decoder allows: a bigger one is a decompression bomb. */
+export const IMAGE_MAX_PIXELS = 40_000_000;
 
 export const tooLarge = (what: string, max: number) => new ApiError(413, "payload_too_large", `${what} exceeds ${Math.round(max / MiB)} MiB`);
 
 /** Refuses by Content-Length before reading anything. */
 export function checkContentLength(header: string | null | undefined, max: number, what: string): void {
   if (header && Number(header) > max) throw tooLarge(what, max);
+}
+
+/** The stream, erroring with 413 as soon as more than `max` bytes have passed through it. */
+export function limitStream(stream: ReadableStream<Uint8Array>, max: number, what: string): ReadableStream<Uint8Array> {
+  let total = 0;
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        total += chunk.byteLength;
+        if (total > max) controller.error(tooLarge(what, max));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
 }
 
 /** Reads a stream to the end, failing with 413 as soon as it passes `max` bytes. */

@@ -17,13 +17,14 @@ describe("checkPublicUrl", () => {
     "http://127.0.0.1/a.png", "http://127.1/", "http://2130706433/", "http://0x7f.0.0.1/", "http://0.0.0.0/", "http://10.1.2.3/", "http://172.16.0.1/",
     "http://172.31.255.255/", "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data", "http://100.64.0.1/", "http://224.0.0.1/", "http://255.255.255.255/",
     "http://[::1]/", "http://[::]/", "http://[::ffff:127.0.0.1]/", "http://[::ffff:10.0.0.1]/", "http://[fc00::1]/", "http://[fd12:3456::1]/", "http://[fe80::1]/",
-    "http://[64:ff9b::a9fe:a9fe]/", "http://localhost/", "http://LOCALHOST./", "http://foo.localhost/", "http://printer.local/", "http://metadata.google.internal/",
+    "http://[64:ff9b::a9fe:a9fe]/", "http://[::ffff:0:127.0.0.1]/", "http://[::ffff:0:a00:1]/", "http://[2002:7f00:1::]/", "http://[2002:a00:1::1]/",
+    "http://[2001:0:a00:1::]/", "http://[2001:0:808:808::80ff:fffe]/", "http://[64:ff9b:1::1]/", "http://[100::1]/", "http://localhost/", "http://LOCALHOST./", "http://foo.localhost/", "http://printer.local/", "http://metadata.google.internal/",
     "http://intranet/", "file:///etc/passwd", "ftp://example.com/a.png", "gopher://example.com/", "javascript:alert(1)", "http://user:pw@example.com/", "not a url",
   ])("refuses %s", (url) => {
     expect(refused(url)).toBe(true);
   });
 
-  it.each(["https://example.com/a.png", "http://images.example.org:8080/x.jpg", "http://8.8.8.8/a.png", "http://172.32.0.1/", "http://[2606:4700::1111]/", "http://[::ffff:8.8.8.8]/"])("allows %s", (url) => {
+  it.each(["https://example.com/a.png", "http://images.example.org:8080/x.jpg", "http://8.8.8.8/a.png", "http://172.32.0.1/", "http://[2606:4700::1111]/", "http://[::ffff:8.8.8.8]/", "http://[2002:808:808::1]/", "http://[2001:0:808:808::f7f7:fbfb]/"])("allows %s", (url) => {
     expect(checkPublicUrl(url).toString()).toBe(new URL(url).toString());
   });
 

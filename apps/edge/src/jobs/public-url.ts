@@ -1,7 +1,8 @@
 // Which URLs the edge fetches images from: http(s) to public hosts only. Refused: other schemes,
 // credentials in the URL, localhost and internal names (single-label, *.localhost, *.local,
 // *.internal, *.home.arpa), and IP literals in loopback, private, link-local, CGNAT, unspecified,
-// multicast, reserved and documentation ranges, IPv4-mapped/compatible/NAT64 IPv6 included. The URL
+// multicast, reserved and documentation ranges, and every IPv6 form embedding an IPv4 (mapped,
+// translated, compatible, NAT64, 6to4, Teredo) checked as that IPv4. The URL
 // parser has already normalised odd IPv4 spellings (0x7f.1, 2130706433, 127.1) to dotted quads.
 // Names that resolve to private addresses cannot be checked here (Workers has no resolver); on
 // Cloudflare's network a Worker's subrequests do not reach private address space anyway.
@@ -48,14 +49,27 @@ export function parseIpv6(host: string): number[] | null {
   return out.some(Number.isNaN) ? null : out;
 }
 
+/**
+ * IPv6 literals, including every form that carries an IPv4 address inside (each is checked like that
+ * IPv4 itself, so ::ffff:127.0.0.1, 2002:7f00:1:: or a Teredo address aimed at 10.0.0.1 are refused).
+ */
 export function isBlockedIpv6(g: number[]): boolean {
-  const embeddedV4 = ((g[6] << 16) | g[7]) >>> 0;
+  const v4 = (hi: number, lo: number) => ((hi << 16) | lo) >>> 0;
+  const embeddedV4 = v4(g[6], g[7]);
   const zeros = (n: number) => g.slice(0, n).every((x) => x === 0);
   if (zeros(8)) return true; // ::
   if (zeros(7) && g[7] === 1) return true; // ::1
-  if (zeros(5) && g[5] === 0xffff) return isBlockedIpv4(embeddedV4); // ::ffff:a.b.c.d
+  if (zeros(5) && g[5] === 0xffff) return isBlockedIpv4(embeddedV4); // ::ffff:a.b.c.d (mapped)
+  if (zeros(4) && g[4] === 0xffff && g[5] === 0) return isBlockedIpv4(embeddedV4); // ::ffff:0:a.b.c.d (translated, RFC 2765)
   if (zeros(6)) return true; // ::a.b.c.d (deprecated IPv4-compatible)
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return isBlockedIpv4(embeddedV4); // NAT64
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return isBlockedIpv4(embeddedV4); // NAT64 64:ff9b::/96
+  if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) return true; // 64:ff9b:1::/48, local-use NAT64 (RFC 8215)
+  if (g[0] === 0x2002) return isBlockedIpv4(v4(g[1], g[2])); // 6to4: 2002:AABB:CCDD::/48
+  if (g[0] === 0x2001 && g[1] === 0) {
+    // Teredo: the server's IPv4 in groups 2–3, the client's (bit-inverted) in groups 6–7.
+    return isBlockedIpv4(v4(g[2], g[3])) || isBlockedIpv4(~embeddedV4 >>> 0);
+  }
+  if (g[0] === 0x0100 && g[1] === 0 && g[2] === 0 && g[3] === 0) return true; // 100::/64 discard
   if ((g[0] & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local
   if ((g[0] & 0xffc0) === 0xfe80) return true; // fe80::/10 link-local
   if ((g[0] & 0xffc0) === 0xfec0) return true; // fec0::/10 site-local (deprecated)

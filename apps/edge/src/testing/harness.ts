@@ -27,7 +27,14 @@ export function png(width = 4, height = 3, bitDepth = 8, colorType = 2, salt = 0
   return bytes;
 }
 
-export const jpeg = (salt = 0) => new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, salt, 0, 0, 0]);
+/** A JPEG's header (JFIF APP0 and a baseline start-of-frame with the size) without scan data: enough for the edge. */
+export function jpeg(salt = 0, width = 64, height = 48): Uint8Array {
+  return new Uint8Array([
+    0xff, 0xd8,
+    0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, salt,
+    0xff, 0xc0, 0, 17, 8, height >> 8, height & 0xff, width >> 8, width & 0xff, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1,
+  ]);
+}
 
 export function jobForm(image: Uint8Array | null, options?: unknown, depth?: Uint8Array): FormData {
   const form = new FormData();
@@ -136,10 +143,16 @@ export const CAPABILITIES = { models: ["yolox-nano-coco"], device: "cpu" as cons
 
 /** A runner speaking the protocol of packages/shared over a real socket to the worker. */
 export class TestRunner extends SocketClient<HubMessage> {
-  static async connect(pool: string, runnerId: string, concurrency = 1): Promise<TestRunner> {
-    const runner = new TestRunner(await openSocket(`/v1/runners/connect?pool=${pool}`, env.RUNNER_TOKEN), parseHubMessage);
-    runner.send({ v: PROTOCOL_VERSION, type: "runner.hello", runnerId, capabilities: { ...CAPABILITIES, concurrency } });
+  static async connect(pool: string, runnerId: string, concurrency = 1, instanceId?: string): Promise<TestRunner> {
+    const runner = await TestRunner.open(pool, runnerId, concurrency, instanceId);
     await runner.take((m) => m.type === "hub.welcome");
+    return runner;
+  }
+
+  /** Connects and says hello without waiting for the welcome. */
+  static async open(pool: string, runnerId: string, concurrency = 1, instanceId?: string): Promise<TestRunner> {
+    const runner = new TestRunner(await openSocket(`/v1/runners/connect?pool=${pool}`, env.RUNNER_TOKEN), parseHubMessage);
+    runner.send({ v: PROTOCOL_VERSION, type: "runner.hello", runnerId, ...(instanceId ? { instanceId } : {}), capabilities: { ...CAPABILITIES, concurrency } });
     return runner;
   }
 

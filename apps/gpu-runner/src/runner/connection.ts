@@ -2,9 +2,10 @@
 // runner.hello, wait for hub.welcome, then heartbeat and send. Reconnects with capped exponential
 // backoff (backoff.ts) and re-says hello each time; what cannot be sent meanwhile waits in a bounded
 // queue (send-queue.ts) and goes out after the next welcome. HTTP 401/403 on the upgrade (or a close
-// with code 4401/4403) stops it for good: retrying a wrong token forever helps nobody.
+// with code 4401/4403) stops it for good: retrying a wrong token forever helps nobody. So does a
+// close with 4409: another live runner process holds this runner id.
 import WebSocket from "ws";
-import { parseHubMessage, type HubMessage, type RunnerMessage } from "@spatial/shared/protocol";
+import { parseHubMessage, RUNNER_ID_IN_USE, type HubMessage, type RunnerMessage } from "@spatial/shared/protocol";
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 import { DEFAULT_SEND_QUEUE, SendQueue, type SendQueueOptions } from "./send-queue.js";
 
@@ -41,6 +42,14 @@ export class RunnerAuthError extends Error {
   constructor(readonly status: number, url: string) {
     super(`the edge refused the runner token (${status}) at ${url}: check --token / SPATIAL_RUNNER_TOKEN`);
     this.name = "RunnerAuthError";
+  }
+}
+
+export class RunnerIdInUseError extends Error {
+  readonly code = "runner_id_in_use";
+  constructor(url: string) {
+    super(`another runner connected to ${url} uses this runner id: give each runner a unique --runner-id`);
+    this.name = "RunnerIdInUseError";
   }
 }
 
@@ -140,6 +149,7 @@ export class RunnerConnection {
     socket.on("error", (error) => (lastError ||= error.message));
     socket.on("close", (code, reason) => {
       if (code === 4401 || code === 4403) this.fatal ??= new RunnerAuthError(code - 4000, this.options.url);
+      if (code === RUNNER_ID_IN_USE) this.fatal ??= new RunnerIdInUseError(this.options.url);
       this.onClose(socket, code, reason.toString() || lastError);
     });
   }

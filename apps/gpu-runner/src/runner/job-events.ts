@@ -134,9 +134,19 @@ export function observationsFromJob(objects: NonNullable<JobSpec["objects"]>, im
 }
 
 /** job.failed for any error: an InputError keeps its code; anything else is `runner_error` with a one-line message. */
+/** A result too large for one runner-protocol message: the job fails with its own code instead of the edge dropping the message. */
+export class ResultTooLargeError extends Error {
+  readonly code = "result_too_large";
+  constructor(type: string, bytes: number, maxBytes: number) {
+    super(`the job's ${type} is ${bytes} bytes, over the ${maxBytes}-byte message limit`);
+    this.name = "ResultTooLargeError";
+  }
+}
+
 export function failureEvent(error: unknown): EventOf<"job.failed"> {
   const text = error instanceof Error ? error.message : String(error);
   const line = text.split("\n").find((l) => l.trim() !== "")?.trim() ?? "unknown error";
   const message = line.length > 500 ? `${line.slice(0, 497)}...` : line;
-  return isInputError(error) ? { type: "job.failed", code: error.code, message } : { type: "job.failed", code: "runner_error", message };
+  if (isInputError(error) || error instanceof ResultTooLargeError) return { type: "job.failed", code: error.code, message };
+  return { type: "job.failed", code: "runner_error", message };
 }

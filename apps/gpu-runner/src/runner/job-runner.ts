@@ -8,12 +8,12 @@
 // at its next yield; with the thread pool this thread stays free and sees it at once.
 import { setImmediate } from "node:timers/promises";
 import { objectNamesIn } from "@spatial/shared";
-import { EventBody, PROTOCOL_VERSION, type BlobRef, type HubMessage, type JobSpec, type RunnerMessage } from "@spatial/shared/protocol";
+import { EventBody, MAX_RUNNER_MESSAGE_BYTES, PROTOCOL_VERSION, type BlobRef, type HubMessage, type JobSpec, type RunnerMessage } from "@spatial/shared/protocol";
 import type { ObjectObservation } from "@spatial/shared";
 import type { PerceiveRequest, PerceptionPipeline } from "../pipeline/perception.js";
 import { fetchBlob, putBlob } from "./blobs.js";
 import { depthPng, labelPng, POINTS_CONTENT_TYPE } from "./outputs.js";
-import { answerEvent, depthSourceFor, failureEvent, observationsFromJob, stageEvents, type StageBlobs } from "./job-events.js";
+import { answerEvent, depthSourceFor, failureEvent, observationsFromJob, ResultTooLargeError, stageEvents, type StageBlobs } from "./job-events.js";
 
 type Assign = Extract<HubMessage, { type: "job.assign" }>;
 
@@ -132,7 +132,10 @@ export class JobRunner {
       // The hub drops what does not parse, which would leave the job hanging: fail it here instead.
       const checked = EventBody.safeParse(event);
       if (!checked.success) throw new Error(`internal: the runner built an invalid ${event.type} event (${checked.error.issues[0]?.path.join(".")}: ${checked.error.issues[0]?.message})`);
-      if (!signal.aborted) this.options.send({ v: PROTOCOL_VERSION, type: "job.event", jobId: spec.jobId, leaseId, event });
+      const message = { v: PROTOCOL_VERSION, type: "job.event", jobId: spec.jobId, leaseId, event } as const;
+      const bytes = Buffer.byteLength(JSON.stringify(message));
+      if (bytes > MAX_RUNNER_MESSAGE_BYTES) throw new ResultTooLargeError(event.type, bytes, MAX_RUNNER_MESSAGE_BYTES);
+      if (!signal.aborted) this.options.send(message);
     };
     this.options.onJob?.({ type: "started", jobId: spec.jobId, leaseId, attempt: job.attempt });
     try {

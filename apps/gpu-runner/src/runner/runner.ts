@@ -1,5 +1,6 @@
 // A whole runner: the pipeline (models load once, on first use), the connection to the edge's hub,
 // the job loop, heartbeats, one log line per connection change and per job, and a clean stop.
+import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { PIPELINE_VERSION, PROTOCOL_VERSION, type RunnerCapabilities } from "@spatial/shared/protocol";
 import type { PerceptionPipeline } from "../pipeline/perception.js";
@@ -99,6 +100,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 
   log(`runner ${options.runnerId}: models ${models.join(", ") || "(none installed)"}; device ${options.device}; concurrency ${options.concurrency}; pool ${options.pool}`);
   let connection: RunnerConnection | undefined;
+  const instanceId = randomUUID();
   const jobs = new JobRunner({
     pipeline,
     concurrency: options.concurrency,
@@ -112,7 +114,8 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   connection = new RunnerConnection({
     url,
     token: options.token,
-    hello: () => ({ v: PROTOCOL_VERSION, type: "runner.hello", runnerId: options.runnerId, capabilities }),
+    // One instanceId per process: the hub tells this process reconnecting from another one using the same runner id.
+    hello: () => ({ v: PROTOCOL_VERSION, type: "runner.hello", runnerId: options.runnerId, instanceId, capabilities }),
     heartbeat: () => ({ v: PROTOCOL_VERSION, type: "runner.heartbeat", activeJobs: jobs.activeJobs() }),
     onMessage: (message) => {
       if (message.type === "hub.error") log(`hub error ${message.code}: ${message.message}`);
