@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { SceneGraph } from "../spatial/scene-graph.js";
 import { AskOutputLine } from "./scene-output.js";
+import { TraceStep } from "../spatial/program/schema.js";
 import { BlobRef, JobStatus } from "./jobs.js";
 import { MAX_CODE_CHARS, MAX_ID_CHARS, MAX_LABEL_CHARS, MAX_MESSAGE_CHARS, MAX_QUESTIONS, MAX_SCENE_OBJECTS } from "./limits.js";
 
@@ -24,6 +25,8 @@ export const EventBody = z.discriminatedUnion("type", [
   z.object({ type: z.literal("perception.masks"), masks: z.array(z.object({ objectIndex: z.number().int().nonnegative().max(MAX_SCENE_OBJECTS), label: Label, areaPx: z.number().int(), box2d: Box2d })).max(MAX_SCENE_OBJECTS), blob: BlobRef.optional() }),
   z.object({ type: z.literal("scene.pointcloud"), objectId: z.string().max(MAX_ID_CHARS), points: z.number().int(), blob: BlobRef.optional() }),
   z.object({ type: z.literal("scene.graph"), graph: SceneGraph }),
+  /** One step of an answer's reasoning trace, streamed before that answer's `answer.final`. */
+  z.object({ type: z.literal("answer.step"), index: z.number().int().nonnegative().max(MAX_QUESTIONS - 1), step: TraceStep }),
   z.object({ type: z.literal("answer.final"), index: z.number().int().nonnegative().max(MAX_QUESTIONS - 1), line: AskOutputLine }),
   z.object({ type: z.literal("job.completed"), ms: finite().nonnegative() }),
   z.object({ type: z.literal("job.failed"), code: z.string().max(MAX_CODE_CHARS), message: z.string().max(MAX_MESSAGE_CHARS) }),

@@ -20,7 +20,7 @@ export type BlobRef = z.infer<typeof BlobRef>;
 export const EventType = z.enum([
   "job.accepted", "job.queued", "job.assigned", "stage.started", "stage.completed",
   "perception.detections", "perception.depth", "perception.masks", "scene.pointcloud", "scene.graph",
-  "answer.final", "job.completed", "job.failed", "job.cancelled",
+  "answer.step", "answer.final", "job.completed", "job.failed", "job.cancelled",
 ]);
 export type EventType = z.infer<typeof EventType>;
 

@@ -2,6 +2,7 @@
 // it (scripts and evaluations parse it). Snake_case and the field names are part of the contract.
 import { z } from "zod";
 import { Answer } from "../spatial/answer.js";
+import { MAX_TRACE_STEPS, TraceStep } from "../spatial/program/schema.js";
 import type { SceneGraph, SceneObject } from "../spatial/scene-graph.js";
 
 const Vec3 = z.tuple([z.number(), z.number(), z.number()]);
@@ -29,13 +30,15 @@ export const SceneOutput = z.object({
 export type SceneOutput = z.infer<typeof SceneOutput>;
 
 /** An answer as printed: the structured value, without the graph-internal object ids (see `objects`). */
-export const AnswerOutput = Answer.omit({ objectIds: true, unit: true });
+export const AnswerOutput = Answer.omit({ objectIds: true, unit: true, trace: true });
 export type AnswerOutput = z.infer<typeof AnswerOutput>;
 
 export const AskOutputLine = z.object({
   question: z.string(),
   answer: AnswerOutput,
   objects: z.array(ObjectOutput),
+  /** The reasoning trace: the program's steps with the objects each selected and the value each measured. */
+  trace: z.array(TraceStep).max(MAX_TRACE_STEPS).optional(),
 });
 export type AskOutputLine = z.infer<typeof AskOutputLine>;
 
@@ -76,7 +79,10 @@ export function askOutputLine(question: string, answer: Answer, graph: SceneGrap
       ...(answer.choice !== undefined ? { choice: answer.choice } : {}),
       ...(answer.value_m !== undefined ? { value_m: answer.value_m } : {}),
       ...(answer.clock_hour !== undefined ? { clock_hour: answer.clock_hour } : {}),
+      ...(answer.count !== undefined ? { count: answer.count } : {}),
+      ...(answer.items !== undefined ? { items: answer.items } : {}),
     },
     objects: answer.objectIds.flatMap((id) => (byId.has(id) ? [objectOutput(byId.get(id)!)] : [])),
+    ...(answer.trace ? { trace: answer.trace } : {}),
   };
 }

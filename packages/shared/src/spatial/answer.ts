@@ -13,7 +13,7 @@ import { formatClockHour, humanizeLength } from "./humanize.js";
 import { displayLabel } from "./lexicon.js";
 import { measure, MeasurementUnavailableError, upIsAssumed } from "./measurements.js";
 import { NEEDS_UP, type ParsedQuery } from "./query.js";
-import { TraceStep } from "./program/schema.js";
+import { MAX_TRACE_STEPS, TraceStep } from "./program/schema.js";
 import { referenceFor } from "./references.js";
 import { chooseByRelation, relationHolds } from "./relations.js";
 import type { SceneGraph, SceneObject } from "./scene-graph.js";
@@ -36,7 +36,7 @@ export const Answer = z.object({
   /** Lists and rankings: the labels of the objects in order (`objectIds` holds their ids in the same order). */
   items: z.array(z.string()).optional(),
   /** The steps of the program that produced this answer, with what each selected and measured. */
-  trace: z.array(TraceStep).optional(),
+  trace: z.array(TraceStep).max(MAX_TRACE_STEPS).optional(),
 });
 export type Answer = z.infer<typeof Answer>;
 

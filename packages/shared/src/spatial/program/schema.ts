@@ -120,13 +120,16 @@ export type Program = z.infer<typeof Program>;
 /** One step of an executed program: what it did, the objects it selected, the value it measured. */
 export const TraceStep = z.object({
   /** "select", "filter", "pick", "measure", "compare", "count", "rank", … */
-  op: z.string(),
+  op: z.string().max(40),
   /** One sentence a person can follow ("select chairs → 3 objects"). */
-  detail: z.string(),
-  objectIds: z.array(z.string()),
+  detail: z.string().max(2000),
+  objectIds: z.array(z.string().max(100)).max(1000),
   /** Metres, for a length or distance. */
   valueM: z.number().optional(),
   /** A count, ratio or other plain number. */
   value: z.number().optional(),
 });
 export type TraceStep = z.infer<typeof TraceStep>;
+
+/** Most steps one answer's trace may carry (a program has a handful; nested selectors add a few each). */
+export const MAX_TRACE_STEPS = 100;
