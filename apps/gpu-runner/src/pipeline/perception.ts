@@ -10,6 +10,7 @@ import { resolveIntrinsics } from "../image/intrinsics.js";
 import type { RgbImage } from "../image/rgb-image.js";
 import { loadDepthMap } from "../depth/input-depth.js";
 import { estimatePriorsDepth } from "../depth/priors-depth.js";
+import { objectSizePriorFor } from "../depth/object-dimensions.js";
 import { MetricDepthModel } from "../depth/metric-depth-model.js";
 import type { Detection } from "../detect/detection.js";
 import { YoloxDetector } from "../detect/yolox.js";
@@ -201,6 +202,13 @@ export class PerceptionPipeline {
     }
     await lap("segment", { image, detections, depth, observations });
 
+    // The class's typical size lets the lifting complete what the camera cannot see (amodal boxes).
+    const withPriors = observations.map((o) => {
+      if (o.sizePrior) return o;
+      const sizePrior = objectSizePriorFor(o.label);
+      return sizePrior ? { ...o, sizePrior } : o;
+    });
+
     const { graph, pointsWorld } = buildSceneGraph({
       width: image.width,
       height: image.height,
@@ -208,7 +216,7 @@ export class PerceptionPipeline {
       depth,
       intrinsics: { fx: intrinsics.fx, fy: intrinsics.fy, cx: intrinsics.cx, cy: intrinsics.cy, source: intrinsics.source },
       depthSource,
-      objects: observations,
+      objects: withPriors,
     });
     await lap("lift", { image, detections, depth, observations, graph, pointsWorld });
     return { graph, image, detections, depth, observations, pointsWorld, timingsMs };

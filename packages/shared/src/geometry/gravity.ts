@@ -95,16 +95,21 @@ export function alignToGravity(pointsCam: Points, options: GravityOptions = {}):
   // Several horizontal planes can qualify: the floor, a table top, sofa seats. Elevation is asked
   // "above the floor", so the lowest qualifying plane wins; a plane above the camera (a ceiling)
   // never does. Each found plane's points are removed before looking for the next.
-  let best: { normal: Vec3; offset: number; inliers: number } | null = null;
+  let best: { normal: Vec3; offset: number; inliers: number; points: Points } | null = null;
   for (let attempt = 0; attempt < 4; attempt++) {
     const fit = segmentPlane(cloud, { distanceM, iterations, seed: seed + attempt, acceptNormal: roughlyHorizontal });
     if (!fit || fit.inliers.length < needed) break;
     let { normal, offset } = fit.plane;
     if (dot(normal, CAMERA_UP) < 0) { normal = scale(normal, -1); offset = -offset; }
     // Floors, table tops and seats are parallel: a later plane tilted against the first is a slope
-    // of leftovers (the floor's noisy fringe, a sofa back), not another support surface.
+    // of leftovers (the floor's noisy fringe, a sofa back), not another support surface. And a
+    // floor lies beneath the table top it replaces, all of it: a lower plane that the current one's
+    // points straddle (a street dipping downhill in the distance) is not beneath it.
     const parallel = !best || dot(normal, best.normal) > Math.cos((10 * Math.PI) / 180);
-    if (offset > 0 && roughlyHorizontal(normal) && parallel && (!best || offset > best.offset)) best = { normal, offset, inliers: fit.inliers.length };
+    const beneath = !best || shareAbove(best.points, normal, offset, distanceM) >= 0.95;
+    if (offset > 0 && roughlyHorizontal(normal) && parallel && (!best || offset > best.offset) && beneath) {
+      best = { normal, offset, inliers: fit.inliers.length, points: selectIndices(cloud, fit.inliers) };
+    }
     cloud = withoutIndices(cloud, fit.inliers);
   }
   if (best) {
@@ -119,6 +124,20 @@ export function alignToGravity(pointsCam: Points, options: GravityOptions = {}):
     };
   }
   return uncanonicalized(`no roughly horizontal plane below the camera holds ${Math.round(minInlierFraction * 100)}% of the points`);
+}
+
+/** Share of the points more than `marginM` above the plane n·p + offset = 0 (normal pointing up). */
+function shareAbove(points: Points, normal: Vec3, offset: number, marginM: number): number {
+  const n = points.length / 3;
+  let above = 0;
+  for (let i = 0; i < n; i++) if (normal[0] * points[3 * i] + normal[1] * points[3 * i + 1] + normal[2] * points[3 * i + 2] + offset > marginM) above++;
+  return n ? above / n : 0;
+}
+
+function selectIndices(points: Points, indices: Uint32Array): Points {
+  const out = new Float32Array(indices.length * 3);
+  for (let j = 0; j < indices.length; j++) out.set(points.subarray(3 * indices[j], 3 * indices[j] + 3), 3 * j);
+  return out;
 }
 
 function withoutIndices(points: Points, sortedIndices: Uint32Array): Points {

@@ -15,3 +15,6 @@ export * from "./gravity.js";
 export * from "./footprint-fit.js";
 export * from "./solid-distance.js";
 export * from "./object-extract.js";
+export * from "./first-surface.js";
+export * from "./amodal-box.js";
+export * from "./object-lift.js";

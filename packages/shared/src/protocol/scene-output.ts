@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { Answer } from "../spatial/answer.js";
 import { MAX_TRACE_STEPS, TraceStep } from "../spatial/program/schema.js";
-import type { SceneGraph, SceneObject } from "../spatial/scene-graph.js";
+import { MAX_QUESTION_CHARS } from "./limits.js";
+import { ExtentSources, UnlocatedObject, type SceneGraph, type SceneObject } from "../spatial/scene-graph.js";
 
 const Vec3 = z.tuple([z.number(), z.number(), z.number()]);
 
@@ -12,9 +13,14 @@ export const ObjectOutput = z.object({
   label: z.string(),
   score: z.number(),
   box2d: z.tuple([z.number(), z.number(), z.number(), z.number()]),
-  /** Centre of the object's 3D box in the camera frame (OpenCV, metres). */
+  /** Centre of the WHOLE object's 3D box in the camera frame (OpenCV, metres), hidden parts included. */
   center_cam: Vec3,
+  /** The whole object's extent (see `size_source`). */
   size_m: z.object({ width: z.number(), height: z.number(), length: z.number() }),
+  /** The extent the depth points cover, when the whole-object box was completed beyond it. */
+  visible_size_m: z.object({ width: z.number(), height: z.number(), length: z.number() }).optional(),
+  /** Per dimension of `size_m`: measured, completed_from_priors or ground_contact. */
+  size_source: ExtentSources.optional(),
   /** Number of 3D points behind the object after denoising (0: no usable depth on it). */
   points: z.number().int().nonnegative(),
 });
@@ -26,6 +32,8 @@ export const SceneOutput = z.object({
   depth: z.object({ source: z.string() }),
   canonicalized: z.boolean(),
   objects: z.array(ObjectOutput),
+  /** Detected objects with no trustworthy 3D (never given a made-up centre or size); absent when none. */
+  unlocated: z.array(UnlocatedObject).optional(),
 });
 export type SceneOutput = z.infer<typeof SceneOutput>;
 
@@ -34,7 +42,7 @@ export const AnswerOutput = Answer.omit({ objectIds: true, unit: true, trace: tr
 export type AnswerOutput = z.infer<typeof AnswerOutput>;
 
 export const AskOutputLine = z.object({
-  question: z.string(),
+  question: z.string().max(MAX_QUESTION_CHARS),
   answer: AnswerOutput,
   objects: z.array(ObjectOutput),
   /** The reasoning trace: the program's steps with the objects each selected and the value each measured. */
@@ -52,6 +60,8 @@ export function objectOutput(o: SceneObject): ObjectOutput {
     box2d: [round(o.box2d[0], 1), round(o.box2d[1], 1), round(o.box2d[2], 1), round(o.box2d[3], 1)],
     center_cam: [round(o.centerCam[0]), round(o.centerCam[1]), round(o.centerCam[2])],
     size_m: { width: round(o.box.widthM), height: round(o.box.heightM), length: round(o.box.lengthM) },
+    ...(o.visibleBox ? { visible_size_m: { width: round(o.visibleBox.widthM), height: round(o.visibleBox.heightM), length: round(o.visibleBox.lengthM) } } : {}),
+    ...(o.extentSource ? { size_source: o.extentSource } : {}),
     points: o.pointCount,
   };
 }
@@ -64,6 +74,7 @@ export function sceneOutput(graph: SceneGraph): SceneOutput {
     depth: graph.depth,
     canonicalized: graph.frame.canonicalized,
     objects: graph.objects.map(objectOutput),
+    ...(graph.unlocated?.length ? { unlocated: graph.unlocated.map((u) => ({ ...u, score: round(u.score, 4), box2d: [round(u.box2d[0], 1), round(u.box2d[1], 1), round(u.box2d[2], 1), round(u.box2d[3], 1)] as [number, number, number, number] })) } : {}),
   };
 }
 

@@ -3,10 +3,11 @@
 // position attributes. Camera frame in: OpenCV, metres. Graph out: world frame of DESIGN.md.
 import { alignToGravity, type GravityAlignment, type GravityOptions } from "../geometry/gravity.js";
 import { unprojectDepth, type DepthImage } from "../geometry/camera.js";
-import { extractObject } from "../geometry/object-extract.js";
+import { liftObject } from "../geometry/object-lift.js";
+import type { ObjectSizePrior } from "../geometry/amodal-box.js";
 import type { Intrinsics, Points } from "../geometry/types.js";
 import { colorName, meanRgb } from "./color-name.js";
-import type { ImagePosition, IntrinsicsSource, SceneGraph, SceneObject } from "./scene-graph.js";
+import type { ImagePosition, IntrinsicsSource, SceneGraph, SceneObject, UnlocatedObject } from "./scene-graph.js";
 
 const SHAPE_OF_FIT = { rectangle: "box", circle: "cylinder", sphere: "sphere" } as const;
 
@@ -22,6 +23,12 @@ export interface ObjectObservation {
    * box) may overlap a neighbour's, and overlapping pixels are shared out by depth.
    */
   maskIsExact?: boolean;
+  /**
+   * What the class typically measures (the pipeline knows it from the label). With one, the box
+   * becomes the whole object's (hidden back, the part near the ground) and an object with too few
+   * depth points for a shape is still placed; without one, the box is what the points show.
+   */
+  sizePrior?: ObjectSizePrior;
 }
 
 export interface SceneInput {
@@ -41,7 +48,7 @@ export interface SceneInput {
 export interface BuiltScene {
   graph: SceneGraph;
   alignment: GravityAlignment;
-  /** Denoised world-frame points per object id (absent for objects without usable depth). */
+  /** Denoised world-frame points per object id (absent for objects without a measured shape). */
   pointsWorld: Map<string, Points>;
 }
 
@@ -70,16 +77,32 @@ export function buildSceneGraph(input: SceneInput): BuiltScene {
   const { masks, changed } = shareOverlapsByDepth(input.objects, first.map((l) => l.mask), first.map((l) => l.anchorCam?.[2] ?? NaN), depth);
   const lifted = first.map((l, i) => (changed.has(i) ? lift(masks[i], input.objects[i].box2d) : l));
 
-  const objects: SceneObject[] = input.objects.map((observation, index) => {
+  const nearZ = lifted.map((l) => l.anchorCam?.[2] ?? Infinity);
+  const objects: SceneObject[] = [];
+  const unlocated: UnlocatedObject[] = [];
+  input.objects.forEach((observation, index) => {
     const id = `obj-${index}`;
-    const { mask, points, anchorCam } = lifted[index];
-    const spacingM = sampleSpacingM(points.pointsCam, countNonZero(mask), intrinsics.fx);
-    const extracted = extractObject(points.pointsCam, alignment.worldFromCam, { sampleSpacingM: spacingM, ...(anchorCam ? { anchorCam } : {}) });
+    const { mask, points } = lifted[index];
+    const result = liftObject(points.pointsCam, points.pixelIndex, {
+      label: observation.label,
+      box2d: observation.box2d,
+      ...(observation.sizePrior ? { prior: observation.sizePrior } : {}),
+      bottomOccluded: bottomCoveredByNearer(index, input.objects, nearZ),
+    }, {
+      intrinsics, imageWidth: width, imageHeight: height, worldFromCam: alignment.worldFromCam,
+      ...(alignment.supportPlaneCam ? { supportPlaneCam: alignment.supportPlaneCam } : {}),
+      sampleSpacingM: (pointsCam) => sampleSpacingM(pointsCam, countNonZero(mask), intrinsics.fx),
+    });
+    const label = observation.label.toLowerCase();
+    if (!result.located) {
+      unlocated.push({ label, score: observation.score, box2d: observation.box2d, reason: result.reason });
+      return;
+    }
+    if (result.pointsWorld) pointsWorld.set(id, result.pointsWorld);
     const rgbMean = input.rgb ? meanRgb(input.rgb, width, observation.box2d, observation.mask) : undefined;
-    if (extracted) pointsWorld.set(id, extracted.pointsWorld);
-    return {
+    objects.push({
       id,
-      label: observation.label.toLowerCase(),
+      label,
       score: observation.score,
       box2d: observation.box2d,
       attributes: {
@@ -87,11 +110,13 @@ export function buildSceneGraph(input: SceneInput): BuiltScene {
         imagePosition: imagePositionOf(observation.box2d, width),
         truncated: touchesBorder(observation.box2d, width, height),
       },
-      centerCam: extracted?.centerCam ?? [0, 0, 0],
-      box: extracted?.box ?? { center: [0, 0, 0], widthM: 0, lengthM: 0, heightM: 0, yawRad: 0 },
-      shape: extracted ? SHAPE_OF_FIT[extracted.shape] : "box",
-      pointCount: extracted?.pointCount ?? 0,
-    };
+      centerCam: result.centerCam,
+      box: result.box,
+      ...(result.visibleBox ? { visibleBox: result.visibleBox } : {}),
+      ...(result.extentSource ? { extentSource: result.extentSource } : {}),
+      shape: SHAPE_OF_FIT[result.shape],
+      pointCount: result.pointCount,
+    });
   });
 
   const graph: SceneGraph = {
@@ -107,6 +132,7 @@ export function buildSceneGraph(input: SceneInput): BuiltScene {
       cameraHeightM: alignment.cameraHeightM,
     },
     objects,
+    ...(unlocated.length ? { unlocated } : {}),
   };
   return { graph, alignment, pointsWorld };
 }
@@ -114,6 +140,19 @@ export function buildSceneGraph(input: SceneInput): BuiltScene {
 /** Within a pixel of the image border (box2d's x2, y2 may be one past the last pixel). */
 export function touchesBorder(box2d: readonly number[], width: number, height: number): boolean {
   return box2d[0] <= 1 || box2d[1] <= 1 || box2d[2] >= width - 1 || box2d[3] >= height - 1;
+}
+
+/**
+ * Whether a nearer object's 2D box covers most of this one's bottom edge (a car behind a car): its
+ * lowest part is then out of sight rather than absent.
+ */
+function bottomCoveredByNearer(index: number, observations: readonly ObjectObservation[], nearZ: readonly number[]): boolean {
+  const [x1, , x2, y2] = observations[index].box2d;
+  return observations.some((o, j) => {
+    if (j === index || !(nearZ[j] < nearZ[index])) return false;
+    const [ox1, oy1, ox2, oy2] = o.box2d;
+    return oy1 < y2 && oy2 > y2 && Math.min(x2, ox2) - Math.max(x1, ox1) > 0.5 * (x2 - x1);
+  });
 }
 
 /**

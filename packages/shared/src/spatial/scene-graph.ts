@@ -4,6 +4,7 @@
 // Everything the spatial questions need is here, so the edge can answer new questions from a stored
 // graph with no GPU round trip.
 import { z } from "zod";
+import { MAX_ID_CHARS, MAX_LABEL_CHARS, MAX_SCENE_OBJECTS } from "../protocol/limits.js";
 
 const Vec3 = z.tuple([z.number(), z.number(), z.number()]);
 
@@ -31,19 +32,48 @@ export const UprightBoxSchema = z.object({
   yawRad: z.number(),
 });
 
+/**
+ * How one dimension of an object's whole-object box was obtained: `measured` from its depth points,
+ * `completed_from_priors` (the hidden part behind the visible surface, or the whole extent when too
+ * few points were seen, from the class's typical dimensions), `ground_contact` (the object rests on
+ * the support plane: its box reaches down to it although its lowest part was not seen).
+ */
+export const ExtentSource = z.enum(["measured", "completed_from_priors", "ground_contact"]);
+export type ExtentSource = z.infer<typeof ExtentSource>;
+
+export const ExtentSources = z.object({ width: ExtentSource, length: ExtentSource, height: ExtentSource });
+export type ExtentSources = z.infer<typeof ExtentSources>;
+
+/** A detected object with no trustworthy 3D: listed, never given a made-up position. */
+export const UnlocatedObject = z.object({
+  label: z.string(),
+  score: z.number().min(0).max(1),
+  box2d: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  /** Why it has no position, in words ("no depth readings inside its box"). */
+  reason: z.string(),
+});
+export type UnlocatedObject = z.infer<typeof UnlocatedObject>;
+
 export const SceneObject = z.object({
   /** Stable within one graph: "obj-0", "obj-1", ... */
-  id: z.string(),
+  id: z.string().max(MAX_ID_CHARS),
   /** Canonical class label, lower case ("chair", "dining table"). */
-  label: z.string(),
+  label: z.string().max(MAX_LABEL_CHARS),
   score: z.number().min(0).max(1),
   /** Pixels, [x1, y1, x2, y2], x right, y down. */
   box2d: z.tuple([z.number(), z.number(), z.number(), z.number()]),
   attributes: ObjectAttributes,
   /** Centre of the 3D box in the camera frame (OpenCV, metres). */
   centerCam: Vec3,
-  /** Upright 3D box in the graph's world frame. `box.center` is the centre in that frame. */
+  /**
+   * Upright 3D box of the WHOLE object in the graph's world frame (the hidden back and the part
+   * near the ground included, see `extentSource`). `box.center` is the centre in that frame.
+   */
   box: UprightBoxSchema,
+  /** The part the depth points cover, when it differs from `box` (amodal completion happened). */
+  visibleBox: UprightBoxSchema.optional(),
+  /** How each of `box`'s dimensions was obtained; absent means all measured. */
+  extentSource: ExtentSources.optional(),
   /**
    * The solid the box stands for: a box, a vertical cylinder (radius = widthM / 2) or a sphere
    * (radius = widthM / 2). Absent means box. Gaps are measured between these shapes.
@@ -81,6 +111,8 @@ export const SceneGraph = z.object({
   /** `input`, `model:<name>` or `priors` (DESIGN.md). */
   depth: z.object({ source: z.string() }),
   frame: SceneFrame,
-  objects: z.array(SceneObject),
+  objects: z.array(SceneObject).max(MAX_SCENE_OBJECTS),
+  /** Detected objects without trustworthy 3D (no depth on them, nothing to place them by): not in `objects`. */
+  unlocated: z.array(UnlocatedObject).optional(),
 });
 export type SceneGraph = z.infer<typeof SceneGraph>;

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { boxFromPrior, completeUprightBox, turnedFootprint, type ObjectSizePrior } from "./amodal-box.js";
+import type { UprightBox } from "./types.js";
+
+const CAR: ObjectSizePrior = { widthM: 1.8, lengthM: 4.3, heightM: 1.55, restsOnGround: true };
+const camera: [number, number, number] = [0, 0, 1.65];
+const ctx = { cameraWorld: camera, groundKnown: true, bottomHidden: false, freeSpaceToM: Infinity };
+
+describe("completeUprightBox", () => {
+  it("a car seen end-on: the rear face is measured, its length is completed away from the camera, its box reaches the ground", () => {
+    // Rear face 1.7 wide and 0.4 deep (a sliver of the sides), 10–10.4 m ahead, lidar from 0.3 to 1.4 m.
+    const visible: UprightBox = { center: [0, 10.2, 0.85], widthM: 1.7, lengthM: 0.4, heightM: 1.1, yawRad: 0 };
+    const { box, extentSource } = completeUprightBox(visible, "rectangle", CAR, ctx);
+    expect(extentSource).toEqual({ width: "measured", length: "completed_from_priors", height: "ground_contact" });
+    expect(box.widthM).toBeCloseTo(1.7);
+    expect(box.lengthM).toBeCloseTo(4.3);
+    expect(box.center[1]).toBeCloseTo(10 + 4.3 / 2); // near face stays where it was seen
+    expect(box.center[2] - box.heightM / 2).toBeCloseTo(0);
+    expect(box.center[2] + box.heightM / 2).toBeCloseTo(1.4);
+  });
+
+  it("a car seen side-on: the side is measured, its width is completed behind it", () => {
+    const visible: UprightBox = { center: [0, 12.1, 0.8], widthM: 4.2, lengthM: 0.2, heightM: 1.3, yawRad: 0 };
+    const { box, extentSource } = completeUprightBox(visible, "rectangle", CAR, ctx);
+    expect(extentSource.length).toBe("completed_from_priors");
+    expect(box.widthM).toBeCloseTo(4.2);
+    expect(box.lengthM).toBeCloseTo(1.8);
+    expect(box.center[1]).toBeCloseTo(12 + 0.9);
+  });
+
+  it("never completes past the free space the depth shows behind the object", () => {
+    const visible: UprightBox = { center: [0, 10.2, 0.85], widthM: 1.7, lengthM: 0.4, heightM: 1.1, yawRad: 0 };
+    const { box } = completeUprightBox(visible, "rectangle", CAR, { ...ctx, freeSpaceToM: 12 });
+    expect(box.lengthM).toBeCloseTo(2);
+    expect(box.center[1] + box.lengthM / 2).toBeCloseTo(12);
+  });
+
+  it("leaves a fully seen object, a floating one and a round one as measured", () => {
+    const seen: UprightBox = { center: [0, 10, 0.78], widthM: 1.8, lengthM: 4.1, heightM: 1.55, yawRad: 0 };
+    const kept = completeUprightBox(seen, "rectangle", CAR, ctx);
+    expect(kept.extentSource).toEqual({ width: "measured", length: "measured", height: "measured" });
+    for (const k of ["widthM", "lengthM", "heightM", "yawRad"] as const) expect(kept.box[k]).toBeCloseTo(seen[k], 9);
+    kept.box.center.forEach((v, a) => expect(v).toBeCloseTo(seen.center[a], 9));
+    const cup: ObjectSizePrior = { widthM: 0.08, lengthM: 0.08, heightM: 0.1, restsOnGround: false };
+    const onTable: UprightBox = { center: [0, 2, 0.8], widthM: 0.08, lengthM: 0.08, heightM: 0.1, yawRad: 0 };
+    expect(completeUprightBox(onTable, "circle", cup, ctx).extentSource.height).toBe("measured");
+    const barrel: UprightBox = { center: [0, 3, 0.6], widthM: 0.5, lengthM: 0.5, heightM: 1.0, yawRad: 0 };
+    expect(completeUprightBox(barrel, "circle", { widthM: 0.6, lengthM: 0.6, heightM: 1, restsOnGround: true }, ctx).box.widthM).toBe(0.5);
+  });
+
+  it("without a support plane there is no ground to reach", () => {
+    const visible: UprightBox = { center: [0, 10.2, 0.85], widthM: 1.7, lengthM: 0.4, heightM: 1.1, yawRad: 0 };
+    expect(completeUprightBox(visible, "rectangle", CAR, { ...ctx, groundKnown: false }).extentSource.height).toBe("measured");
+  });
+
+  it("a sheet (no relief) is turned so its footprint projects to the apparent width", () => {
+    const sheet: UprightBox = { center: [0, 20, 0.75], widthM: 2.95, lengthM: 0, heightM: 1.5, yawRad: 0 };
+    const { box, extentSource } = completeUprightBox(sheet, "rectangle", CAR, ctx);
+    expect(extentSource.width).toBe("completed_from_priors");
+    expect(Math.min(box.widthM, box.lengthM)).toBeCloseTo(1.8);
+    const turned = turnedFootprint(CAR, 2.95);
+    expect(1.8 * Math.cos(turned.turnRad) + 4.3 * Math.sin(turned.turnRad)).toBeCloseTo(2.95, 6);
+    expect(box.center[1]).toBeCloseTo(20 + turned.depthM / 2);
+  });
+});
+
+describe("boxFromPrior", () => {
+  it("puts the class's box behind the measured near point, on the ground, turned to the apparent width", () => {
+    const { box, extentSource } = boxFromPrior(CAR, { nearPointWorld: [0, 38, 0.7], apparentWidthM: 1.8, cameraWorld: camera, groundKnown: true });
+    expect(extentSource).toEqual({ width: "completed_from_priors", length: "completed_from_priors", height: "completed_from_priors" });
+    expect(box.center[1]).toBeCloseTo(38 + 4.3 / 2);
+    expect(box.center[2]).toBeCloseTo(1.55 / 2);
+    expect(box.widthM).toBeCloseTo(1.8);
+    expect(box.lengthM).toBeCloseTo(4.3);
+  });
+});

@@ -1,0 +1,138 @@
+// One object from its mask's depth points to its whole-object box, or to an honest "no 3D".
+// Frames: points in the OpenCV camera frame (metres); boxes in the world frame of `worldFromCam`.
+//
+// 1. Ground: for a class that rests on the ground, points on the support plane are the ground it
+//    stands on (the road at the bottom of a car's box), never the object; its box reaches the
+//    ground anyway (amodal-box.ts).
+// 2. Foreground: the object's first surface along the depth axis (first-surface.ts), cut at the
+//    class's largest plausible extent, so what is seen behind or between its parts never joins it.
+// 3. Shape: the denoised main cluster and its upright box (object-extract.ts), the visible extent.
+// 4. Whole object: completed from the class's typical size (amodal-box.ts) when one is known.
+// 5. Too few points for a shape but some on its first surface: the class's typical box placed at
+//    their median depth. No points, or no class size to place few of them by: no 3D, with a reason.
+import { completeUprightBox, boxFromPrior, type ExtentSources, type ObjectSizePrior } from "./amodal-box.js";
+import { firstSurface } from "./first-surface.js";
+import { extractObject, type ExtractedObject } from "./object-extract.js";
+import { applyToPoint, invert } from "./rigid.js";
+import type { FootprintShape } from "./footprint-fit.js";
+import type { Intrinsics, Plane, Points, RigidTransform, UprightBox, Vec3 } from "./types.js";
+
+export interface LiftContext {
+  intrinsics: Intrinsics;
+  imageWidth: number;
+  imageHeight: number;
+  worldFromCam: RigidTransform;
+  /** The support plane (camera frame, normal up) when one was found. */
+  supportPlaneCam?: Plane;
+  /** Sample spacing on the object (see object-extract's `sampleSpacingM`). */
+  sampleSpacingM?: (pointsCam: Points) => number;
+}
+
+export interface LiftTarget {
+  label: string;
+  box2d: readonly [number, number, number, number];
+  prior?: ObjectSizePrior;
+  /** A nearer object covers this one's bottom edge. */
+  bottomOccluded?: boolean;
+}
+
+export type LiftedObject =
+  | { located: true; box: UprightBox; visibleBox?: UprightBox; extentSource?: ExtentSources; shape: FootprintShape; centerCam: Vec3; pointCount: number; pointsWorld?: Points }
+  | { located: false; reason: string };
+
+/** At least this many foreground points to trust their median depth for a prior-sized box. */
+const MIN_POINTS_FOR_PLACEMENT = 3;
+
+export function liftObject(pointsCam: Points, pixelIndex: Uint32Array, target: LiftTarget, ctx: LiftContext): LiftedObject {
+  const n = pointsCam.length / 3;
+  if (n === 0) return { located: false, reason: "no depth readings inside its box" };
+  const { prior } = target;
+  const [x1, y1, x2, y2] = target.box2d;
+  const W = ctx.imageWidth;
+
+  // 1. Ground points of a ground-resting class.
+  const keep = new Uint8Array(n).fill(1);
+  const plane = ctx.supportPlaneCam;
+  if (prior?.restsOnGround && plane) {
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      const x = pointsCam[3 * i], y = pointsCam[3 * i + 1], z = pointsCam[3 * i + 2];
+      const heightM = plane.normal[0] * x + plane.normal[1] * y + plane.normal[2] * z + plane.offset;
+      // The plane's own noise grows with range (lidar, stereo): half a percent of the depth, 5–15 cm.
+      if (heightM < Math.min(0.15, Math.max(0.05, 0.005 * z))) keep[i] = 0;
+      else kept++;
+    }
+    // Everything "on the ground": the plane is off there (a slope, a far kerb); the points are what we have.
+    if (kept < MIN_POINTS_FOR_PLACEMENT) keep.fill(1);
+  }
+  // 2. First surface, weighted by the middle half of the box.
+  const qx = (x2 - x1) / 4, qy = (y2 - y1) / 4;
+  const zs: number[] = [], central: boolean[] = [], index: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!keep[i]) continue;
+    const u = pixelIndex[i] % W, v = Math.floor(pixelIndex[i] / W);
+    zs.push(pointsCam[3 * i + 2]);
+    central.push(u >= x1 + qx && u <= x2 - qx && v >= y1 + qy && v <= y2 - qy);
+    index.push(i);
+  }
+  const maxDepthExtentM = prior ? 1.25 * Math.hypot(prior.widthM, prior.lengthM, prior.heightM) : Infinity;
+  const surface = firstSurface(zs, central, { maxDepthExtentM });
+  if (!surface) return { located: false, reason: "no depth readings on the object itself (only the ground it stands on)" };
+  const selected: number[] = [];
+  for (let j = 0; j < zs.length; j++) if (zs[j] >= surface.nearM && zs[j] <= surface.farM) selected.push(index[j]);
+  const fg = new Float32Array(selected.length * 3);
+  const fgCentral: number[][] = [[], [], []];
+  selected.forEach((i, j) => {
+    fg[3 * j] = pointsCam[3 * i]; fg[3 * j + 1] = pointsCam[3 * i + 1]; fg[3 * j + 2] = pointsCam[3 * i + 2];
+    const u = pixelIndex[i] % W, v = Math.floor(pixelIndex[i] / W);
+    if (u >= x1 + qx && u <= x2 - qx && v >= y1 + qy && v <= y2 - qy) for (let a = 0; a < 3; a++) fgCentral[a].push(pointsCam[3 * i + a]);
+  });
+  const anchorCam = fgCentral[2].length ? (fgCentral.map(median) as Vec3) : undefined;
+
+  // 3. Visible extent.
+  const extracted: ExtractedObject | null = extractObject(fg, ctx.worldFromCam, { sampleSpacingM: ctx.sampleSpacingM?.(fg) ?? 0, ...(anchorCam ? { anchorCam } : {}) });
+  const camFromWorld = invert(ctx.worldFromCam);
+  const cameraWorld = ctx.worldFromCam.translation;
+  if (extracted) {
+    if (!prior) return { located: true, box: extracted.box, shape: extracted.shape, centerCam: extracted.centerCam, pointCount: extracted.pointCount, pointsWorld: extracted.pointsWorld };
+    // 4. Whole object. Free space behind: the background's depth, turned into ground range the way the object's own is.
+    const ratio = Math.hypot(extracted.centerWorld[0] - cameraWorld[0], extracted.centerWorld[1] - cameraWorld[1]) / Math.max(1e-6, extracted.centerCam[2]);
+    const touchesBottom = y2 >= ctx.imageHeight - 1;
+    const topM = y1 > 1 ? topFromBox(fg, target.box2d, ctx) : undefined;
+    const completed = completeUprightBox(extracted.box, extracted.shape, prior, {
+      cameraWorld, groundKnown: !!plane, bottomHidden: touchesBottom || !!target.bottomOccluded, freeSpaceToM: surface.behindM * ratio,
+      ...(topM !== undefined ? { topM } : {}),
+    });
+    const changed = completed.extentSource.width !== "measured" || completed.extentSource.length !== "measured" || completed.extentSource.height !== "measured";
+    return {
+      located: true, box: completed.box, ...(changed ? { visibleBox: extracted.box, extentSource: completed.extentSource } : {}),
+      shape: extracted.shape, centerCam: applyToPoint(camFromWorld, completed.box.center), pointCount: extracted.pointCount, pointsWorld: extracted.pointsWorld,
+    };
+  }
+  // 5. Few points: a typical box at their median depth, or nothing.
+  if (selected.length < MIN_POINTS_FOR_PLACEMENT) return { located: false, reason: `only ${selected.length} depth reading${selected.length === 1 ? "" : "s"} on the object` };
+  if (!prior) return { located: false, reason: `only ${selected.length} depth readings on the object and no typical size known for "${target.label}" to complete it` };
+  const zMedian = median(Array.from({ length: selected.length }, (_, j) => fg[3 * j + 2]));
+  const k = ctx.intrinsics;
+  const u = (x1 + x2) / 2, v = (y1 + y2) / 2;
+  const nearPointWorld = applyToPoint(ctx.worldFromCam, [((u - k.cx) / k.fx) * zMedian, ((v - k.cy) / k.fy) * zMedian, zMedian]);
+  const placed = boxFromPrior(prior, { nearPointWorld, apparentWidthM: ((x2 - x1) * zMedian) / k.fx, cameraWorld, groundKnown: !!plane });
+  return { located: true, box: placed.box, extentSource: placed.extentSource, shape: "rectangle", centerCam: applyToPoint(camFromWorld, placed.box.center), pointCount: selected.length };
+}
+
+/**
+ * Elevation of the 2D box's top edge (centre column) at the object's near-face depth (the 10th
+ * percentile of its points' depths): where the object's top is when the depth missed it (lidar
+ * returns nothing from dark glass, a roof seen edge-on holds no row).
+ */
+function topFromBox(fg: Points, box2d: readonly number[], ctx: LiftContext): number {
+  const zs = Array.from({ length: fg.length / 3 }, (_, j) => fg[3 * j + 2]).sort((a, b) => a - b);
+  const zNear = zs[Math.floor(0.1 * zs.length)];
+  const k = ctx.intrinsics, u = (box2d[0] + box2d[2]) / 2, v = box2d[1];
+  return applyToPoint(ctx.worldFromCam, [((u - k.cx) / k.fx) * zNear, ((v - k.cy) / k.fy) * zNear, zNear])[2];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
