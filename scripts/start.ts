@@ -1,13 +1,15 @@
-// `npm start`: the whole stack on this machine — D1 migrations applied locally, `wrangler dev`
-// (the production worker and Durable Objects in workerd, D1 and R2 on disk), one runner on the
-// CPU, a development API key printed, then a demo job on a real photo whose events stream here.
+// `npm start`: the whole stack on this machine — the dashboard built (when stale), D1 migrations
+// applied locally, `wrangler dev` (the production worker and Durable Objects in workerd, D1 and R2
+// on disk, the dashboard as its static assets), one runner on the CPU, a development API key and a
+// dashboard link that signs in with it, then a demo job on a real photo whose events stream here.
 // Ctrl-C stops everything this started. Options: --port N (default: 8787 or the next free port),
 // --no-demo.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import { createClient } from "../packages/sdk/src/client.js";
+import { createClient } from "@spatial/sdk";
+import { ensureDashboardBuilt } from "./dashboard-build.js";
 import { applyLocalMigrations, createApiKey, WRANGLER, wranglerVar } from "./local-edge.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -88,6 +90,7 @@ try {
   const portArg = process.argv.indexOf("--port");
   const port = portArg >= 0 ? Number(process.argv[portArg + 1]) : await freePort(8787);
   const base = `http://127.0.0.1:${port}`;
+  if (await ensureDashboardBuilt()) console.log("built the dashboard (apps/dashboard/dist)");
   console.log("applying D1 migrations locally…");
   applyLocalMigrations(STATE);
   console.log(`starting the worker (wrangler dev) on ${base}…`);
@@ -98,7 +101,8 @@ try {
   console.log("starting a runner on the CPU…");
   run("runner", join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "apps/gpu-runner/src/main.ts"), "--edge", base, "--token", wranglerVar("RUNNER_TOKEN")]);
 
-  console.log(`\nthe stack is up:\n  API      ${base}  (OpenAPI: ${base}/v1/openapi.json)\n  API key  ${key}\n  try      SPATIAL_API_URL=${base} SPATIAL_API_KEY=${key} npx spatial ask photo.jpg "How far is the chair from the table?"\n  logs     .reports/wrangler-dev.log, .reports/runner.log`);
+  // The key rides in the URL fragment, which the browser never sends: it stays out of every server log.
+  console.log(`\nthe stack is up:\n  dashboard  ${base}/#key=${key}\n  API        ${base}  (docs: ${base}/docs, OpenAPI: ${base}/v1/openapi.json)\n  API key    ${key}\n  try        SPATIAL_API_URL=${base} SPATIAL_API_KEY=${key} npx spatial ask photo.jpg "How far is the chair from the table?"\n  logs       .reports/wrangler-dev.log, .reports/runner.log`);
   if (!process.argv.includes("--no-demo")) await demo(base, key);
   console.log("\nrunning; Ctrl-C stops the worker and the runner.");
 } catch (error) {

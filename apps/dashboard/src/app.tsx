@@ -38,6 +38,7 @@ export function App() {
   const [unit, setUnit] = useState<LengthUnit>("m");
   const [error, setError] = useState<string | null>(null);
   const [refresh, setRefresh] = useState(0);
+  const [generation, setGeneration] = useState(0);
   const stream = useRef<AbortController | null>(null);
 
   /** Checks a key with a cheap authenticated call before keeping it. */
@@ -58,16 +59,23 @@ export function App() {
     const key = initialKey();
     if (key) void trySignIn(key);
     else setSignIn({ busy: false, error: null });
+    // A sign-in link opened in a tab already showing the dashboard changes only the fragment.
+    const onHash = () => { const k = initialKey(); if (k && location.hash === "") void trySignIn(k); };
+    window.addEventListener("hashchange", onHash);
     // Nothing may fail silently: a stray rejection becomes a message on the page.
     const onRejection = (e: PromiseRejectionEvent) => { e.preventDefault(); setError(describeError(e.reason)); };
     window.addEventListener("unhandledrejection", onRejection);
-    return () => window.removeEventListener("unhandledrejection", onRejection);
+    return () => {
+      window.removeEventListener("unhandledrejection", onRejection);
+      window.removeEventListener("hashchange", onHash);
+    };
   }, []);
 
   const reset = (status: JobState["status"]) => {
     stream.current?.abort();
     stream.current = new AbortController();
     setJob({ ...emptyJob(), status });
+    setGeneration((g) => g + 1);
     setDepth(null);
     setMasks(null);
     setClouds(new Map());
@@ -196,11 +204,11 @@ export function App() {
         {error && <p role="alert" class="error banner">{error}</p>}
         <div class="grid">
           <ImageView imageUrl={imageUrl} boxes={boxes} {...(maskLayer ? { masks: maskLayer } : {})} selectedId={selectedId} highlightIds={highlightIds} onSelect={setSelectedId} />
-          <Scene3D {...(graph ? { graph } : {})} clouds={clouds} selectedId={selectedId} onSelect={setSelectedId} />
+          <Scene3D generation={generation} {...(graph ? { graph } : {})} clouds={clouds} selectedId={selectedId} onSelect={setSelectedId} />
           <DepthView depth={depth} {...(job.depth ? { source: job.depth.source, minM: job.depth.minM, maxM: job.depth.maxM } : {})} />
-          <Answers questions={questions} answers={job.answers} followUps={job.followUps} canFollowUp={job.status === "completed" && graph !== undefined} chosen={chosen} onChoose={choose} onFollowUp={followUp} />
+          <Answers questions={questions} answers={job.answers} followUps={job.followUps} canFollowUp={job.status === "completed" && graph !== undefined} running={busy} chosen={chosen} onChoose={choose} onFollowUp={followUp} />
           <SceneTable {...(graph ? { graph } : {})} unit={unit} onUnit={setUnit} selectedId={selectedId} onSelect={setSelectedId} />
-          <Timeline events={job.events} stages={job.stages} {...(job.totalMs !== undefined ? { totalMs: job.totalMs } : {})} />
+          <Timeline running={busy} events={job.events} stages={job.stages} {...(job.totalMs !== undefined ? { totalMs: job.totalMs } : {})} />
         </div>
       </main>
     </div>

@@ -111,6 +111,17 @@ export class SceneRenderer {
     this.resetView();
   }
 
+  /** Back to an empty scene (a new job). */
+  clear(): void {
+    for (const child of [...this.content.children]) this.content.remove(child);
+    for (const points of this.clouds.values()) points.geometry.dispose();
+    this.clouds.clear();
+    this.nodes.clear();
+    this.graph = null;
+    this.selected = null;
+    this.requestRender();
+  }
+
   select(objectId: string | null): void {
     this.selected = objectId;
     this.applySelection();

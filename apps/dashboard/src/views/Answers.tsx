@@ -10,6 +10,8 @@ export interface AnswersProps {
   answers: Line[];
   followUps: Line[];
   canFollowUp: boolean;
+  /** The job is still running: unanswered questions are pending, not unanswered. */
+  running: boolean;
   chosen: Line | null;
   onChoose: (line: Line | null) => void;
   onFollowUp: (question: string) => Promise<void>;
@@ -42,7 +44,7 @@ export function Answers(props: AnswersProps) {
       {all.length === 0 && <p class="empty">No questions asked.</p>}
       <ol aria-live="polite">
         {all.map((a, i) => "pending" in a ? (
-          <li key={i} class="pending"><q>{a.question}</q> <span class="hint">waiting…</span></li>
+          <li key={i} class="pending"><q>{a.question}</q> <span class="hint">{props.running ? "waiting…" : "not answered"}</span></li>
         ) : (
           <li key={i} class={props.chosen === a ? "chosen" : ""}>
             <button type="button" class="link" aria-pressed={props.chosen === a} onClick={() => props.onChoose(props.chosen === a ? null : a)}>

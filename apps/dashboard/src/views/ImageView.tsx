@@ -31,10 +31,14 @@ export function ImageView(props: ImageViewProps) {
   const [image, setImage] = useState<HTMLImageElement | null>(null);
   const [showMasks, setShowMasks] = useState(true);
 
+  const [unreadable, setUnreadable] = useState(false);
   useEffect(() => {
-    if (!props.imageUrl) return setImage(null);
+    setImage(null);
+    setUnreadable(false);
+    if (!props.imageUrl) return;
     const img = new Image();
     img.onload = () => setImage(img);
+    img.onerror = () => setUnreadable(true);
     img.src = props.imageUrl;
   }, [props.imageUrl]);
 
@@ -60,7 +64,12 @@ export function ImageView(props: ImageViewProps) {
 
   useEffect(() => {
     const c = canvas.current;
-    if (!c || !image) return;
+    if (!c) return;
+    if (!image) {
+      c.getContext("2d")!.clearRect(0, 0, c.width, c.height);
+      c.dataset.boxes = "0";
+      return;
+    }
     c.width = image.naturalWidth;
     c.height = image.naturalHeight;
     const ctx = c.getContext("2d")!;
@@ -101,7 +110,9 @@ export function ImageView(props: ImageViewProps) {
         <h2 id="image-title">Image</h2>
         <label class="inline"><input type="checkbox" checked={showMasks} onChange={(e) => setShowMasks(e.currentTarget.checked)} disabled={!props.masks} /> masks</label>
       </header>
-      {props.imageUrl ? (
+      {unreadable ? (
+        <p class="empty">This browser cannot display that file as an image.</p>
+      ) : props.imageUrl ? (
         <canvas ref={canvas} class="photo" role="img" aria-label={`the image with ${props.boxes.length} detected objects`} onClick={click} data-boxes="0" />
       ) : (
         <p class="empty">No image yet.</p>

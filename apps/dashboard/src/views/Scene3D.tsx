@@ -5,6 +5,8 @@ import type { SceneGraph } from "@spatial/shared";
 import { SceneRenderer } from "../lib/scene3d.js";
 
 export interface Scene3DProps {
+  /** Changes when another job is shown: the scene is emptied. */
+  generation: number;
   graph?: SceneGraph;
   clouds: ReadonlyMap<string, Float32Array>;
   selectedId: string | null;
@@ -37,6 +39,13 @@ export function Scene3D(props: Scene3DProps) {
   }, []);
 
   useEffect(() => {
+    view.current?.clear();
+    shown.current.clear();
+    graphShown.current = undefined;
+    if (canvas.current) canvas.current.dataset.points = "0";
+  }, [props.generation]);
+
+  useEffect(() => {
     const v = view.current;
     if (!v) return;
     v.onPick = props.onSelect;
@@ -54,7 +63,8 @@ export function Scene3D(props: Scene3DProps) {
       if (performance.getEntriesByName("scene-populated").length === 0) performance.mark("scene-populated");
     }
     v.select(props.selectedId);
-  }, [props.graph, props.clouds, props.selectedId, props.onSelect]);
+  }, [props.graph, props.clouds, props.selectedId, props.onSelect, props.generation]);
+  const empty = props.clouds.size === 0 && !props.graph;
 
   return (
     <section class="card scene-view" aria-labelledby="scene3d-title">
@@ -66,6 +76,7 @@ export function Scene3D(props: Scene3DProps) {
           <button type="button" onClick={() => view.current?.resetView()}>Reset view</button>
         </div>
       </header>
+      {empty && <p class="overlay-hint" aria-hidden="true">The 3D scene appears as the point clouds arrive.</p>}
       <canvas ref={canvas} class="scene3d" role="img" aria-label="3D view: point clouds coloured by object, 3D boxes, the support plane and the camera; drag to orbit, right-drag to pan, wheel to zoom, click an object to select it" data-points="0" />
     </section>
   );

@@ -2,7 +2,7 @@
 import type { JobEvent } from "@spatial/shared/protocol";
 import type { StageTiming } from "../state/job-state.js";
 
-export function Timeline(props: { events: JobEvent[]; stages: StageTiming[]; totalMs?: number }) {
+export function Timeline(props: { events: JobEvent[]; stages: StageTiming[]; totalMs?: number; running: boolean }) {
   const t0 = props.events[0] ? Date.parse(props.events[0].at) : 0;
   const longest = Math.max(1, ...props.stages.map((s) => s.durationMs ?? 0));
   return (
@@ -16,7 +16,7 @@ export function Timeline(props: { events: JobEvent[]; stages: StageTiming[]; tot
               <tr key={s.stage}>
                 <th scope="row">{s.stage}</th>
                 <td class="bar-cell"><span class="bar" style={{ width: `${(100 * (s.durationMs ?? 0)) / longest}%` }} /></td>
-                <td>{s.durationMs === undefined ? "running…" : `${s.durationMs.toFixed(0)} ms`}</td>
+                <td>{s.durationMs !== undefined ? `${s.durationMs.toFixed(0)} ms` : props.running ? "running…" : "did not finish"}</td>
               </tr>
             ))}
           </tbody>

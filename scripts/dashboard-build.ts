@@ -1,0 +1,30 @@
+// Builds the dashboard (apps/dashboard → dist/, the worker's static assets) when dist/ is missing
+// or older than its sources or the SDK's. Used by `npm start`, the browser tests and the bench;
+// `npm install` always builds it (postinstall). Only when stale: running workers (and the edge
+// test pool) read dist/ while they run, and a build empties it first.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "vite";
+import { REPO_ROOT } from "./local-edge.js";
+
+export const DASHBOARD_DIST = join(REPO_ROOT, "apps/dashboard/dist");
+
+/** Newest modification time under `dir` (ms), skipping node_modules and dist. */
+function newestMtimeMs(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "dist") continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** True when it had to build. */
+export async function ensureDashboardBuilt(): Promise<boolean> {
+  const index = join(DASHBOARD_DIST, "index.html");
+  const sources = Math.max(newestMtimeMs(join(REPO_ROOT, "apps/dashboard")), newestMtimeMs(join(REPO_ROOT, "packages/sdk/src")));
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return false;
+  await build({ configFile: join(REPO_ROOT, "apps/dashboard/vite.config.ts"), logLevel: "error" });
+  return true;
+}

@@ -1,0 +1,118 @@
+// The dashboard in a real browser (Debian's Chromium, WebGL through SwiftShader) against the real
+// local stack: worker with its static assets, D1, R2, Durable Objects, and a runner process.
+// One stack and one browser page for the whole file; screenshots of each state go to .reports/.
+import { readFileSync, writeFileSync } from "node:fs";
+import sharp from "sharp";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { NYU, REPORTS, sceneCanvasPixels, startDashboardStack, submitJob, waitForCanvasCount, type DashboardStack } from "./dashboard-harness.js";
+
+let stack: DashboardStack;
+let page: Page;
+const shot = (name: string) => page.screenshot({ path: join(REPORTS, `dashboard-${name}.png`), fullPage: true });
+const NYU_K = "518.8579, 519.46961, 325.58245, 253.73617";
+let jobUrl: string;
+
+beforeAll(async () => {
+  stack = await startDashboardStack();
+  page = stack.page;
+  page.on("pageerror", (e) => { throw new Error(`uncaught error in the page: ${e.message}`); });
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe("the dashboard", () => {
+  it("refuses a wrong key with a readable sign-in error", async () => {
+    await page.goto(`${stack.base}/#key=sk_wrong_key`);
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/API key was refused \(unauthorized\)/);
+    // The key from the fragment is gone from the address bar.
+    expect(page.url()).not.toContain("sk_wrong_key");
+    await shot("error-sign-in");
+  }, 30_000);
+
+  it("runs a job live: boxes, the 3D view, answers, a follow-up, rotation and selection", async () => {
+    // Pasting a key into the sign-in form (the fragment path is the test above).
+    await page.getByLabel("API key").fill(stack.apiKey);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "New job" }).waitFor();
+    await submitJob(page, { image: join(NYU, "rgb.jpg"), depth: join(NYU, "depth.png"), intrinsics: NYU_K, questions: ["Which object is closest to the camera?", "How far is the chair from the table?"] });
+    await shot("loading");
+    await waitForCanvasCount(page, "photo", "boxes", 30_000);
+    await shot("streaming");
+    await page.locator(".layout[data-status=completed]").waitFor({ timeout: 60_000 });
+    await waitForCanvasCount(page, "scene3d", "points", 15_000);
+    jobUrl = page.url();
+    expect(jobUrl).toMatch(/\?job=/);
+
+    // The 3D view is drawn: a fair share of its pixels are not the background.
+    const before = await sceneCanvasPixels(page);
+    expect(before.lit / before.total).toBeGreaterThan(0.01);
+    const answers = page.locator(".answers .answer-text");
+    await expect.poll(() => answers.count()).toBe(2);
+    expect((await answers.first().textContent())!.length).toBeGreaterThan(3);
+    // The depth heat map and the scene graph table are there.
+    await page.locator(".depth-view canvas").waitFor();
+    expect(await page.locator(".scene-table tbody tr").count()).toBeGreaterThan(0);
+    await shot("done");
+
+    // Rotate by dragging: the drawn pixels change.
+    const box = (await page.locator("canvas.scene3d").boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 160, box.y + box.height / 2 + 30, { steps: 8 });
+    await page.mouse.up();
+    const after = await sceneCanvasPixels(page);
+    expect(after.lit / after.total).toBeGreaterThan(0.01);
+    expect(after.fingerprint).not.toBe(before.fingerprint);
+
+    // Select an object in the table: its row and the image agree.
+    await page.locator(".scene-table tbody th button").first().click();
+    expect(await page.locator(".scene-table tbody tr.selected").count()).toBe(1);
+
+    // A follow-up question is answered from the edge.
+    await page.getByLabel("Ask a follow-up question").fill("Which object is closest to the camera?");
+    await page.getByRole("button", { name: "Ask", exact: true }).click();
+    await expect.poll(() => answers.count(), { timeout: 10_000 }).toBe(3);
+    expect(await answers.nth(2).textContent()).toBeTruthy();
+    await shot("follow-up");
+  }, 120_000);
+
+  it("reopens a job URL from its stored events", async () => {
+    await page.goto(jobUrl);
+    await page.locator(".layout[data-status=completed]").waitFor({ timeout: 30_000 });
+    await waitForCanvasCount(page, "photo", "boxes", 15_000);
+    expect(await page.locator(".answers .answer-text").count()).toBe(2);
+    expect(await page.locator(".job-list li").count()).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("shows the server's error for a corrupt image", async () => {
+    const garbage = join(REPORTS, "not-an-image.jpg");
+    writeFileSync(garbage, "this is not an image at all");
+    await submitJob(page, { image: garbage, questions: ["How far is the chair?"] });
+    const alert = page.locator("main [role=alert]");
+    await alert.waitFor({ timeout: 15_000 });
+    expect(await alert.textContent()).toMatch(/not an image the service reads.*\(unsupported_media_type\)/);
+    // Nothing of the previous job is left on screen.
+    expect(await page.locator("canvas.scene3d").getAttribute("data-points")).toBe("0");
+    expect(await page.locator(".scene-table tbody tr").count()).toBe(0);
+    await shot("error-corrupt-image");
+    expect(readFileSync(join(REPORTS, "dashboard-error-corrupt-image.png")).byteLength).toBeGreaterThan(1000);
+  }, 30_000);
+
+  it("shows a failed job's code and message: a JPEG cut in half", async () => {
+    const jpeg = await sharp(join(NYU, "rgb.jpg")).jpeg().toBuffer();
+    const truncated = join(REPORTS, "truncated.jpg");
+    writeFileSync(truncated, jpeg.subarray(0, Math.floor(jpeg.length / 2)));
+    await submitJob(page, { image: truncated, questions: ["How far is the chair?"] });
+    const alert = page.locator("main [role=alert]");
+    await alert.waitFor({ timeout: 30_000 });
+    // Refused at the edge or failed by the runner, the page says which code and why.
+    expect(await alert.textContent()).toMatch(/\((image_[a-z_]+|unsupported_media_type|invalid_request)\): \S/);
+    await shot("error-failed-job");
+  }, 45_000);
+});
