@@ -3,8 +3,10 @@
 // a big sofa "near" a lamp is judged by the space between them, not by their centres.
 // - on(A, B): A's bottom within max(5 cm, 10% of B's height) of B's top, and A's centre over B's
 //   footprint grown by 5 cm (a cup on a table, a box on a box).
-// - under(A, B): B's bottom at or above A's top (5 cm tolerance) and A's centre under B's footprint
-//   grown by half of A's own width (a bag under a table, partly sticking out).
+// - under(A, B): A's centre under B's footprint grown by half of A's own width (a bag under a table,
+//   partly sticking out), and either B's bottom at or above A's top (5 cm tolerance; a cup under a
+//   shelf) or A standing at B's bottom with its top at least 25% of B's height below B's top (a
+//   table's box reaches the floor: what is under it sits inside that box).
 // - near(A, B): gap ≤ max(50 cm, half the larger object's largest horizontal side).
 // - next_to / beside(A, B): gap ≤ max(30 cm, a quarter of the larger object's largest horizontal
 //   side), and side by side: their vertical extents overlap (a cup on a table is on it, not next to it).
@@ -19,6 +21,8 @@ import type { FilterRelation } from "./schema.js";
 const ON_TOLERANCE_M = 0.05;
 const ON_TOLERANCE_SHARE = 0.1;
 const FOOTPRINT_MARGIN_M = 0.05;
+/** "Under a table": A's top at least this share of B's height below B's top. */
+const UNDER_DEPTH_SHARE = 0.25;
 const NEAR_M = 0.5;
 const NEAR_SHARE = 0.5;
 const NEXT_TO_M = 0.3;
@@ -49,7 +53,10 @@ export function isOn(a: SceneObject, b: SceneObject): boolean {
 }
 
 export function isUnder(a: SceneObject, b: SceneObject): boolean {
-  return bottomM(b) >= topM(a) - ON_TOLERANCE_M && overFootprint(b, a.box.center[0], a.box.center[1], a.box.widthM / 2);
+  if (!overFootprint(b, a.box.center[0], a.box.center[1], a.box.widthM / 2)) return false;
+  // Below B altogether (a cup under a shelf), or in the lower part of B's box: a table's or desk's
+  // box reaches the floor, and what is under it sits inside that box, well below its top.
+  return bottomM(b) >= topM(a) - ON_TOLERANCE_M || (topM(a) <= topM(b) - UNDER_DEPTH_SHARE * b.box.heightM && bottomM(a) < bottomM(b) + ON_TOLERANCE_M);
 }
 
 export function isNear(graph: SceneGraph, a: SceneObject, b: SceneObject): boolean {

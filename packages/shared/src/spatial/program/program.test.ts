@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import { Answer } from "../answer.js";
+import { makeGraph, office, type FixtureObject } from "../qa-fixtures.js";
+import type { SceneGraph } from "../scene-graph.js";
+import { answerQuestion } from "../understand.js";
+import { answerByProgram } from "./answer-question.js";
+import { EQUILATERAL_TOLERANCE, execute } from "./execute.js";
+import { parseProgram } from "./parse.js";
+import { Program } from "./schema.js";
+
+const COLORS = ["red", "blue", "white", "black", "gray", "green", "yellow", "orange"];
+/** Eight cars parked in a row across the street, at varying depth. */
+const street = makeGraph(Array.from({ length: 8 }, (_, i): FixtureObject => ({ label: "car", center: [-7 + i * 2, 9 + ((i * 5) % 3), 0.75], size: [1.8, 4.2, 1.5], color: COLORS[i] })));
+const ranges = street.objects.map((o) => Math.hypot(...o.centerCam));
+
+/** A kitchen: a mug on a shelf, a mug on the table beside a laptop, a plate, a bowl under the table. */
+const kitchen = makeGraph([
+  { label: "shelf", center: [-1.5, 4.0, 1.2], size: [0.8, 0.3, 0.04] },
+  { label: "cup", center: [-1.5, 4.0, 1.27], size: [0.08, 0.08, 0.1], color: "red" },
+  { label: "dining table", center: [0.5, 4.0, 0.375], size: [1.4, 0.8, 0.75] },
+  { label: "cup", center: [0.2, 3.9, 0.8], size: [0.08, 0.08, 0.1], color: "white" },
+  { label: "laptop", center: [0.7, 4.0, 0.76], size: [0.35, 0.25, 0.02], color: "gray" },
+  { label: "bowl", center: [0.5, 4.0, 0.05], size: [0.2, 0.2, 0.1], color: "blue" },
+  { label: "chair", center: [1.8, 4.0, 0.45], size: [0.5, 0.5, 0.9], color: "black" },
+]);
+
+describe("questions as programs", () => {
+  it("the car on the left and the car on the right of eight cars are the two ends", () => {
+    const { answer, program } = answerByProgram("How far is the car on the left from the car on the right?", street);
+    expect(program?.op).toBe("measure");
+    const [a, b] = [street.objects[0], street.objects[7]];
+    expect(answer.objectIds).toEqual([a.id, b.id]);
+    expect(answer.value_m).toBeCloseTo(Math.hypot(a.box.center[0] - b.box.center[0], a.box.center[1] - b.box.center[1]), 2);
+  });
+
+  it("superlatives over a class: closest, farthest, tallest, leftmost; ordinals from either side", () => {
+    const closest = ranges.indexOf(Math.min(...ranges)), farthest = ranges.indexOf(Math.max(...ranges));
+    expect(answerQuestion("Which car is closest to the camera?", street)).toMatchObject({ type: "choice", choice: "car", objectIds: [`obj-${closest}`] });
+    expect(answerQuestion("Which car is the farthest from me?", street).objectIds).toEqual([`obj-${farthest}`]);
+    expect(answerQuestion("What is the third car from the left?", street).objectIds).toEqual(["obj-2"]);
+    expect(answerQuestion("Which is the second car from the right?", street).objectIds).toEqual(["obj-6"]);
+    expect(answerQuestion("What is the leftmost car?", street).objectIds).toEqual(["obj-0"]);
+    const O = office();
+    expect(answerQuestion("What is the tallest object?", O).objectIds).toEqual(["obj-4"]);
+    expect(answerQuestion("Which chair is farthest from the desk?", O).objectIds).toEqual(["obj-0"]);
+    expect(answerQuestion("Which is the biggest?", O).objectIds).toEqual(["obj-5"]);
+  });
+
+  it("counting, with relations and distance bounds in any unit", () => {
+    expect(answerQuestion("How many cars are there?", street)).toMatchObject({ type: "number", count: 8, text: "There are 8 cars." });
+    const O = office();
+    // Chair gaps to the desk (solid to solid): 1.59, 0.9 and 1.38 m.
+    expect(answerQuestion("How many chairs are within 1 m of the desk?", O).count).toBe(1);
+    expect(answerQuestion("How many chairs are within 1.4 meters of the desk?", O).count).toBe(2);
+    expect(answerQuestion("How many chairs are within 6 feet of the desk?", O).count).toBe(3);
+    expect(answerQuestion("How many chairs are within 150cm of the desk?", O).count).toBe(2);
+    expect(answerQuestion("How many objects are left of the desk?", O).objectIds.sort()).toEqual(["obj-0", "obj-1", "obj-3"]);
+    expect(answerQuestion("How many cups are on the dining table?", kitchen).count).toBe(1);
+  });
+
+  it("lists and rankings name their objects in order", () => {
+    const onTable = answerQuestion("What is on the dining table?", kitchen);
+    expect(onTable.objectIds.sort()).toEqual(["obj-3", "obj-4"]);
+    expect(onTable.items?.sort()).toEqual(["cup", "laptop"]);
+    expect(answerQuestion("What is under the dining table?", kitchen).objectIds).toEqual(["obj-5"]);
+    const byHeight = answerQuestion("Order the cars by distance from the camera", street);
+    const expected = street.objects.map((o, i) => [o.id, ranges[i]] as const).sort((a, b) => a[1] - b[1]).map(([id]) => id);
+    expect(byHeight.objectIds).toEqual(expected);
+    expect(answerQuestion("Rank the people by height, shortest first", office()).objectIds).toEqual(["obj-3", "obj-4"]);
+  });
+
+  it("relative clauses pick the object they describe", () => {
+    const shelfCup = answerQuestion("How far is the cup on the shelf from the laptop?", kitchen);
+    expect(shelfCup.objectIds).toEqual(["obj-1", "obj-4"]);
+    expect(answerQuestion("Is the cup sitting on the shelf higher than the laptop?", kitchen)).toMatchObject({ bool: true, objectIds: ["obj-1", "obj-4"] });
+    expect(answerQuestion("How tall is the table with a laptop on it?", kitchen).objectIds).toEqual(["obj-2"]);
+  });
+
+  it("contact and proximity relations with their thresholds", () => {
+    expect(answerQuestion("Is the laptop on the dining table?", kitchen).bool).toBe(true);
+    expect(answerQuestion("Is the red cup on the dining table?", kitchen).bool).toBe(false);
+    expect(answerQuestion("Is the bowl under the dining table?", kitchen).bool).toBe(true);
+    // Chair to table: a 35 cm gap, side by side → near (threshold here: half the table's 1.4 m).
+    expect(answerQuestion("Is the chair near the dining table?", kitchen).bool).toBe(true);
+    expect(answerQuestion("Is the chair next to the shelf?", kitchen).bool).toBe(false);
+  });
+
+  it("three objects, distances from the camera, fits and false premises", () => {
+    expect(answerQuestion("Is the white cup closer to the laptop than to the red cup?", kitchen)).toMatchObject({ type: "bool", bool: true });
+    expect(answerQuestion("Is the white cup closer to the red cup than to the laptop?", kitchen).bool).toBe(false);
+    const fromMe = answerQuestion("How far is the chair from me in feet?", kitchen);
+    expect(fromMe.value_m).toBeCloseTo(Math.hypot(...kitchen.objects[6].centerCam), 3);
+    expect(fromMe.text).toMatch(/feet/);
+    // Chair (x from 1.55 m) and table (to 1.2 m): the gap is 0.35 m.
+    expect(answerQuestion("Would a 30 cm box fit between the chair and the dining table?", kitchen)).toMatchObject({ bool: true, value_m: 0.35 });
+    expect(answerQuestion("Would a 40 cm box fit between the chair and the dining table?", kitchen).bool).toBe(false);
+    expect(answerQuestion("Why is the laptop left of the red cup?", kitchen)).toMatchObject({ bool: false, text: expect.stringMatching(/is not to the left of.*to the right of/) });
+    expect(answerQuestion("Why is the red cup left of the laptop?", kitchen)).toMatchObject({ bool: true });
+  });
+
+  it("an equilateral triangle within the stated tolerance", () => {
+    const cans = (third: [number, number]) => makeGraph([
+      { label: "bottle", center: [-0.5, 3, 0.1], size: [0.07, 0.07, 0.2] },
+      { label: "bottle", center: [0.5, 3, 0.1], size: [0.07, 0.07, 0.2] },
+      { label: "bottle", center: [third[0], third[1], 0.1], size: [0.07, 0.07, 0.2] },
+    ]);
+    const h = Math.sqrt(3) / 2;
+    expect(answerQuestion("Do the three bottles form a roughly equilateral triangle?", cans([0, 3 + h])).bool).toBe(true);
+    expect(answerQuestion("Do the three bottles form a roughly equilateral triangle?", cans([0, 3 + 0.9 * h])).bool).toBe(true);
+    expect(answerQuestion("Do the three bottles form a roughly equilateral triangle?", cans([0, 3 + 0.6 * h])).bool).toBe(false);
+    expect(EQUILATERAL_TOLERANCE).toBe(0.15);
+  });
+
+  it("the height of a stack of boxes", () => {
+    const boxes = makeGraph([
+      { label: "box", center: [0, 3, 0.2], size: [0.5, 0.5, 0.4] },
+      { label: "box", center: [0.02, 3, 0.6], size: [0.4, 0.4, 0.4] },
+      { label: "box", center: [0, 3.02, 0.95], size: [0.3, 0.3, 0.3] },
+      { label: "box", center: [1.5, 3, 0.15], size: [0.3, 0.3, 0.3] },
+    ]);
+    const answer = answerQuestion("How tall is the stack of boxes?", boxes);
+    expect(answer).toMatchObject({ type: "number", value_m: 1.1, objectIds: ["obj-0", "obj-1", "obj-2"] });
+    expect(answerQuestion("How tall is the stack of boxes in inches?", boxes).text).toMatch(/43 inches/);
+  });
+
+  it("objects seen without reliable 3D are said to be seen, not absent", () => {
+    const graph: SceneGraph = { ...kitchen, unlocated: [{ label: "lamp", score: 0.8, box2d: [10, 10, 50, 90], reason: "no depth readings inside its box" }] };
+    for (const q of ["How far is the lamp from the chair?", "Is the lamp left of the laptop?", "Which lamp is closest to the camera?"]) {
+      const answer = answerQuestion(q, graph);
+      expect(answer.type, q).toBe("text");
+      expect(answer.text, q).toMatch(/I can see a lamp in the image, but I could not place it in 3D reliably/);
+    }
+    expect(answerQuestion("How far is the lamp from the chair?", kitchen).text).toMatch(/could not find a lamp/);
+  });
+
+  it("questions the language cannot express say what it can answer", () => {
+    const answer = answerQuestion("Tell me a joke about the chair.", kitchen);
+    expect(answer.type).toBe("text");
+    expect(answer.text).toMatch(/I can say whether.*count objects.*equilateral triangle/);
+  });
+
+  it("every answer carries its trace: the objects each step selected and the values it measured", () => {
+    const answer = answerQuestion("Which car is closest to the camera?", street);
+    expect(Answer.parse(answer)).toEqual(answer);
+    expect(answer.trace?.map((s) => s.op)).toEqual(["select", "pick"]);
+    expect(answer.trace?.[0].objectIds).toHaveLength(8);
+    expect(answer.trace?.[1].valueM).toBeCloseTo(Math.min(...ranges), 3);
+    const family = answerQuestion("Is the laptop left of the chair?", kitchen);
+    expect(family.trace?.map((s) => s.op)).toEqual(["select", "select", "compare"]);
+    expect(answerQuestion("How many cups are on the dining table?", kitchen).trace?.map((s) => s.op)).toEqual(["select", "select", "filter", "count"]);
+  });
+
+  it("parsed programs satisfy the schema; a malformed program does not", () => {
+    for (const q of ["How many chairs are within 2 m of the desk?", "What is the third car from the left?", "Order the bottles by height", "Is the cup closer to the plate than to the laptop?", "How tall is the table with a laptop on it?"]) {
+      const parsed = parseProgram(q, office(), "families");
+      if (parsed) expect(Program.parse(parsed.program)).toEqual(parsed.program);
+    }
+    expect(Program.safeParse({ op: "count" }).success).toBe(false);
+    expect(Program.safeParse({ op: "fit", widthM: -1, a: { kind: "camera" }, b: { kind: "camera" }, unit: "auto" }).success).toBe(false);
+    const planned = Program.parse({ op: "identify", target: { kind: "objects", noun: { term: "car", concept: "car" }, plural: false, pick: { key: "height", order: "max", rank: 1 }, text: "tallest car" } });
+    expect(execute(street, planned, "tallest car").type).toBe("choice");
+  });
+});
