@@ -27,7 +27,7 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               // Test-only bindings: the migrations for the setup file, and short runner timings.
-              bindings: { TEST_MIGRATIONS: await readD1Migrations(migrations), HEARTBEAT_INTERVAL_MS: "1000", LEASE_TIMEOUT_MS: "3000" },
+              bindings: { TEST_MIGRATIONS: await readD1Migrations(migrations), HEARTBEAT_INTERVAL_MS: "1000", LEASE_TIMEOUT_MS: "3000", QUEUE_TIMEOUT_MS: "8000" },
             },
           })),
         ],
