@@ -1,9 +1,11 @@
-// `npm run bench`: every benchmark, one after another (`-- --only=geometry|perception|real3d|service` for one).
+// `npm run bench`: every benchmark, one after another (`-- --only=geometry|perception|real3d|service|reasoning|dashboard` for one).
 // Exit code: non-zero when a bench cannot run (e.g. ../shared is missing); with `--strict`, also
 // when an agreement check against the reference implementation fails.
 import { BenchSetupError, runGeometryBench } from "./geometry.js";
+import { runDashboardBench } from "./dashboard.js";
 import { runPerceptionBench } from "./perception.js";
 import { runReal3dBench } from "./real3d.js";
+import { runReasoningBench } from "./reasoning.js";
 import { runServiceBench } from "./service.js";
 
 const strict = process.argv.includes("--strict");
@@ -14,6 +16,8 @@ try {
   if (!only || only === "perception") await runPerceptionBench();
   if (!only || only === "real3d") await runReal3dBench();
   if (!only || only === "service") await runServiceBench();
+  if (!only || only === "reasoning") await runReasoningBench();
+  if (!only || only === "dashboard") await runDashboardBench();
   if (strict && geometry?.allPass === false) {
     console.error("bench: an agreement check failed (--strict)");
     process.exitCode = 1;
