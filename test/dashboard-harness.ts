@@ -92,7 +92,7 @@ export async function sceneCanvasPixels(page: Page): Promise<{ lit: number; tota
 }
 
 /** Resolves when the page's `canvas.<cls>` carries data-<key> > 0 (boxes drawn, points shown). */
-export async function waitForCanvasCount(page: Page, cls: "photo" | "scene3d", key: "boxes" | "points", timeoutMs: number): Promise<void> {
+export async function waitForCanvasCount(page: Page, cls: "photo" | "scene3d", key: "boxes" | "points" | "populated", timeoutMs: number): Promise<void> {
   await page.waitForFunction(`Number(document.querySelector("canvas.${cls}")?.dataset.${key}) > 0`, null, { timeout: timeoutMs });
 }
 

@@ -42,7 +42,7 @@ export function Scene3D(props: Scene3DProps) {
     view.current?.clear();
     shown.current.clear();
     graphShown.current = undefined;
-    if (canvas.current) canvas.current.dataset.points = "0";
+    if (canvas.current) canvas.current.dataset.points = canvas.current.dataset.populated = "0";
   }, [props.generation]);
 
   useEffect(() => {
@@ -58,10 +58,11 @@ export function Scene3D(props: Scene3DProps) {
       shown.current.add(id);
       v.setPoints(id, xyz);
     }
-    if (v.pointCount > 0) {
-      canvas.current!.dataset.points = String(v.pointCount);
-      if (performance.getEntriesByName("scene-populated").length === 0) performance.mark("scene-populated");
-    }
+    canvas.current!.dataset.points = String(v.pointCount);
+    // Populated: points drawn, or 3D boxes (a scene-cache hit streams the graph but no point clouds).
+    const populated = v.pointCount + (props.graph?.objects.filter((o) => o.pointCount > 0).length ?? 0);
+    canvas.current!.dataset.populated = String(populated);
+    if (populated > 0 && performance.getEntriesByName("scene-populated").length === 0) performance.mark("scene-populated");
     v.select(props.selectedId);
   }, [props.graph, props.clouds, props.selectedId, props.onSelect, props.generation]);
   const empty = props.clouds.size === 0 && !props.graph;
@@ -77,7 +78,7 @@ export function Scene3D(props: Scene3DProps) {
         </div>
       </header>
       {empty && <p class="overlay-hint" aria-hidden="true">The 3D scene appears as the point clouds arrive.</p>}
-      <canvas ref={canvas} class="scene3d" role="img" aria-label="3D view: point clouds coloured by object, 3D boxes, the support plane and the camera; drag to orbit, right-drag to pan, wheel to zoom, click an object to select it" data-points="0" />
+      <canvas ref={canvas} class="scene3d" role="img" aria-label="3D view: point clouds coloured by object, 3D boxes, the support plane and the camera; drag to orbit, right-drag to pan, wheel to zoom, click an object to select it" data-points="0" data-populated="0" />
     </section>
   );
 }
