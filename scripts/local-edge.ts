@@ -1,7 +1,8 @@
 // The local edge for `npm start`, the service tests and the service bench: wrangler.toml's local
 // development [vars], D1 migrations applied to a state directory, the worker under wrangler's
 // unstable_dev, and API keys made with the admin token. One copy, so all three run the same setup.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { unstable_dev, type Unstable_DevWorker } from "wrangler";
@@ -35,4 +36,58 @@ export async function createApiKey(base: string, tenant: string, extra: Record<s
   const response = await fetch(`${base}/v1/keys`, { method: "POST", headers: { authorization: `Bearer ${wranglerVar("ADMIN_TOKEN")}`, "content-type": "application/json" }, body: JSON.stringify({ tenant, ...extra }) });
   if (response.status !== 201) throw new Error(`could not create an API key: HTTP ${response.status} ${await response.text()}`);
   return ((await response.json()) as { key: string }).key;
+}
+
+/** A free loopback TCP port. */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => ok(port));
+    });
+  });
+}
+
+export interface WranglerDev {
+  child: ChildProcess;
+  base: string;
+}
+
+/**
+ * `wrangler dev` as its own process group (so a test can SIGKILL it like a crash), on a fixed port
+ * with its state in `stateDir`, extra `vars` overriding wrangler.toml's; resolves once /v1/health answers.
+ */
+export async function startWranglerDev(stateDir: string, port: number, vars: Record<string, string> = {}, timeoutMs = 60_000): Promise<WranglerDev> {
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--show-interactive-dev-session=false", ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])];
+  const child = spawn(WRANGLER, args, { cwd: REPO_ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" }, stdio: ["ignore", "ignore", "pipe"], detached: true });
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}): ${stderr}`);
+    try {
+      if ((await fetch(`${base}/v1/health`)).ok) return { child, base };
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  killGroup(child, "SIGKILL");
+  throw new Error(`wrangler dev did not answer ${base}/v1/health within ${timeoutMs / 1000} s: ${stderr}`);
+}
+
+/** Signals a detached child's whole process group (wrangler dev runs workerd as its child). */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise((ok) => {
+    if (child.exitCode !== null || child.signalCode !== null) return ok();
+    child.once("exit", () => ok());
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      ok();
+    }
+  });
 }

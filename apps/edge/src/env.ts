@@ -58,7 +58,7 @@ export function settings(env: EdgeEnv): Settings {
     ratePerMinute: positiveInt(env.RATE_LIMIT_PER_MINUTE, 120),
     rateBurst: positiveInt(env.RATE_LIMIT_BURST, 60),
     queueTimeoutMs: positiveInt(env.QUEUE_TIMEOUT_MS, 10 * 60_000),
-    reconcileGraceMs: positiveInt(env.RECONCILE_GRACE_MS, 10_000),
+    reconcileGraceMs: positiveInt(env.RECONCILE_GRACE_MS, 2_000),
     reconcileIntervalMs: positiveInt(env.RECONCILE_INTERVAL_MS, 30_000),
     shareSceneCache: env.SHARE_SCENE_CACHE === "true",
   };

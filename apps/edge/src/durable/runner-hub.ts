@@ -25,7 +25,7 @@
 // and from the worker's cron. A queued job fails with `queue_timeout` once no runner able to run it
 // has been connected for QUEUE_TIMEOUT_MS.
 import { DurableObject } from "cloudflare:workers";
-import { and, asc, eq, inArray, lt } from "drizzle-orm";
+import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import {
   EDGE_ONLY_EVENTS, MAX_RUNNER_MESSAGE_BYTES, PROTOCOL_VERSION, RUNNER_ID_IN_USE, TERMINAL_EVENTS, parseRunnerMessage,
   type EventBody, type HubMessage, type JobSpec, type RunnerCapabilities, type RunnerMessage,
@@ -39,7 +39,7 @@ import { cachedGraphOf, startJob } from "../jobs/create.js";
 import { purgeExpiredClaims } from "../jobs/idempotency.js";
 import { canRun, pickRunner, type RunnerSlot } from "./dispatch.js";
 
-/** Orphans re-queued per reconcile pass (the next pass takes the rest). */
+/** Rows read from D1 per page of a reconcile pass. */
 const RECONCILE_BATCH = 200;
 
 interface SocketAttachment {
@@ -125,7 +125,9 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
 
   /**
    * Queues this pool's orphaned jobs: unfinished in D1, older than the grace period, and held by the
-   * hub neither queued nor leased. Returns how many were queued again.
+   * hub neither queued nor leased. Returns how many were queued again (and how many finished jobs'
+   * D1 rows were repaired). While orphans younger than the grace period exist, the next pass is set
+   * for when they come of age; while the pool has other unfinished jobs, every reconcile interval.
    */
   async reconcile(): Promise<{ requeued: number; repaired: number }> {
     const pool = this.kvGet<string>("pool");
@@ -133,29 +135,40 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
     const now = Date.now();
     this.kvPut("lastReconcile", now);
     const db = database(this.env.DB);
-    const rows = await db.query.jobs.findMany({
-      where: and(eq(jobs.pool, pool), inArray(jobs.status, ["queued", "running"]), lt(jobs.createdAt, new Date(now - this.cfg.reconcileGraceMs))),
-      orderBy: asc(jobs.createdAt),
-      limit: RECONCILE_BATCH,
-    });
-    let requeued = 0, repaired = 0;
-    for (const row of rows) {
-      if (this.sql("SELECT job_id FROM queue WHERE job_id = ? UNION SELECT job_id FROM leases WHERE job_id = ?", row.id, row.id).length) continue;
-      const room = this.env.JOB_ROOM.get(this.env.JOB_ROOM.idFromName(row.id));
-      const summary = await room.summary();
-      if (summary.terminal) {
-        // The room ended the job but D1 missed it: write the ending again instead of re-running it.
-        if (await room.repairD1()) repaired++;
-        continue;
+    let requeued = 0, repaired = 0, soonest = Infinity, unfinished = 0;
+    // Page through the pool's unfinished rows oldest first (the hub may hold thousands of them).
+    for (let after = new Date(0); ; ) {
+      const rows = await db.query.jobs.findMany({
+        where: and(eq(jobs.pool, pool), inArray(jobs.status, ["queued", "running"]), gt(jobs.createdAt, after)),
+        orderBy: asc(jobs.createdAt),
+        limit: RECONCILE_BATCH,
+      });
+      unfinished += rows.length;
+      for (const row of rows) {
+        if (this.sql("SELECT job_id FROM queue WHERE job_id = ? UNION SELECT job_id FROM leases WHERE job_id = ?", row.id, row.id).length) continue;
+        const comesOfAge = row.createdAt.getTime() + this.cfg.reconcileGraceMs;
+        if (comesOfAge > now) {
+          // Perhaps still being created (between its row and its enqueue): look again once it is older.
+          soonest = Math.min(soonest, comesOfAge);
+          continue;
+        }
+        const room = this.env.JOB_ROOM.get(this.env.JOB_ROOM.idFromName(row.id));
+        const summary = await room.summary();
+        if (summary.terminal) {
+          // The room ended the job but D1 missed it: write the ending again instead of re-running it.
+          if (await room.repairD1()) repaired++;
+          continue;
+        }
+        await startJob(this.env, row, await cachedGraphOf(this.env, db, row), (spec) => this.enqueue(spec, { attempts: summary.attempt }));
+        requeued++;
       }
-      await startJob(this.env, row, await cachedGraphOf(this.env, db, row), (spec) => this.enqueue(spec, { attempts: summary.attempt }));
-      requeued++;
+      if (rows.length < RECONCILE_BATCH) break;
+      after = rows[rows.length - 1].createdAt;
     }
     if (requeued || repaired) console.log(`RunnerHub ${pool}: reconciled ${requeued} orphaned job(s), repaired ${repaired}`);
     if (Math.random() < 0.1) await purgeExpiredClaims(db).catch((err) => logError("RunnerHub: purging idempotency keys", err));
-    // Keep looking while the pool has unfinished jobs older than the grace period; otherwise sleep.
-    const pending = rows.length >= RECONCILE_BATCH || (await db.query.jobs.findFirst({ columns: { id: true }, where: and(eq(jobs.pool, pool), inArray(jobs.status, ["queued", "running"])) })) !== undefined;
-    if (pending) this.kvPut("nextReconcile", now + this.cfg.reconcileIntervalMs);
+    if (soonest < Infinity) this.kvPut("nextReconcile", soonest);
+    else if (unfinished) this.kvPut("nextReconcile", now + this.cfg.reconcileIntervalMs);
     else this.kvDelete("nextReconcile");
     await this.scheduleAlarm();
     return { requeued, repaired };
