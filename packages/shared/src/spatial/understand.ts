@@ -37,7 +37,9 @@ export function normalizeText(question: string): string {
     .replace(/([a-z])s'(?=\s|$)/g, "$1s")
     .replace(/([a-z])[-_/]([a-z])/g, "$1 $2")
     .replace(/([a-z])[-_/]([a-z])/g, "$1 $2")
-    .replace(/\b(left|right) hand\b/g, "$1");
+    .replace(/\b(left|right) hand\b/g, "$1")
+    // A round object's diameter is its width (the fitted cylinder's or sphere's 2 × radius).
+    .replace(/\bdiameter\b/g, "width");
 }
 
 function tokenize(question: string): string[] {
@@ -291,6 +293,7 @@ export function knownWords(): Set<string> {
     "up down out off than then so as if me you us we i my your our what which who where when how why whether please tell give show",
     "object objects thing things item items position place spot way direction view distance gap width height elevation size",
     "closest nearest nearer closer farther further farthest furthest leftmost rightmost highest lowest biggest smallest tallest widest",
+    "largest shortest narrowest thinnest tiniest topmost frontmost diameter",
     "meter meters metre metres centimeter centimeters inch inches foot feet cm mm m ft number value roughly about approximately exactly",
   );
   vocabulary = new Set(texts.join(" ").toLowerCase().match(/[a-z]+/g) ?? []);

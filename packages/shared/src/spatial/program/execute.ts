@@ -8,7 +8,7 @@ import type { ParsedQuery } from "../query.js";
 import { relationSign } from "../relations.js";
 import type { SceneGraph, SceneObject } from "../scene-graph.js";
 import { familyOf, SINGLE_OBJECT_FAMILIES } from "../families.js";
-import { bottomM, gapM, holds, isOn, topM } from "./proximity.js";
+import { bottomM, gapM, holds, isBetween, isOn, topM } from "./proximity.js";
 import * as render from "./render.js";
 import type { Program, Selector, TraceStep } from "./schema.js";
 import { describe, keyValue, KEY_IS_LENGTH, round3, select, type Selection } from "./select.js";
@@ -162,6 +162,81 @@ function relate(ctx: Context, p: Extract<Program, { op: "relate" }>): Outcome {
   return render.relate(ctx.graph, ctx.trace, p.relation, describe(ctx.graph, A, p.a), describe(ctx.graph, B, p.b), [A.id, B.id], result, gap, p.distanceM, isOn(B, A));
 }
 
+function exists(ctx: Context, p: Extract<Program, { op: "exists" }>): Outcome {
+  const objects = many(ctx, p.target);
+  if (isOutcome(objects)) return objects;
+  ctx.trace.push({ op: "exists", detail: `any? → ${objects.length > 0 ? "yes" : "no"} (${objects.length})`, objectIds: objects.map((o) => o.id), value: objects.length });
+  return render.exists(ctx.graph, ctx.trace, p.target, objects);
+}
+
+function side(ctx: Context, p: Extract<Program, { op: "side" }>): Outcome {
+  const a = one(ctx, p.a);
+  if (isOutcome(a)) return a;
+  const b = one(ctx, p.b);
+  if (isOutcome(b)) return b;
+  const A = a.object!, B = b.object!;
+  const refused = noDepth(ctx, [A, B]);
+  if (refused) return refused;
+  const sign = relationSign("left", A, B);
+  const side = sign > 0 ? "left" : sign < 0 ? "right" : null;
+  ctx.trace.push({ op: "compare", detail: `x of ${A.id} − x of ${B.id} (right positive) → ${side ?? "about even"}`, objectIds: [A.id, B.id], valueM: round3(A.box.center[0] - B.box.center[0]) });
+  return render.side(ctx.trace, describe(ctx.graph, A, p.a), describe(ctx.graph, B, p.b), [A.id, B.id], side);
+}
+
+function same(ctx: Context, p: Extract<Program, { op: "same" }>): Outcome {
+  const a = one(ctx, p.a);
+  if (isOutcome(a)) return a;
+  const s = select(ctx.graph, p.b, ctx.trace);
+  if (!s.ok) return failed(ctx, s);
+  if (s.camera || s.objects.length !== 1) return text(ctx, "That description does not name a single object.", s.objects.map((o) => o.id));
+  const A = a.object!, B = s.objects[0];
+  const refused = noDepth(ctx, [A, B]);
+  if (refused) return refused;
+  ctx.trace.push({ op: "compare", detail: `same object? ${A.id} = ${B.id} → ${A.id === B.id ? "yes" : "no"}`, objectIds: [A.id, B.id] });
+  const noun = p.b.kind === "objects" && p.b.noun ? p.b.noun.term : "object";
+  return render.same(ctx.trace, describe(ctx.graph, A, p.a), describe(ctx.graph, B), (s.phrase ?? "{noun}").replace("{noun}", noun), [A.id, B.id], A.id === B.id);
+}
+
+function alike(ctx: Context, p: Extract<Program, { op: "alike" }>): Outcome {
+  const objects = many(ctx, p.target);
+  if (isOutcome(objects)) return objects;
+  if (objects.length !== 2) return text(ctx, `That compares two objects, and ${objects.length === 1 ? "1 matches" : `${objects.length} match`}.`, objects.map((o) => o.id));
+  const refused = noDepth(ctx, objects);
+  if (refused) return refused;
+  const [A, B] = objects;
+  const sign = relationSign(p.relation, A, B);
+  ctx.trace.push({ op: "compare", detail: `${p.relation}(${A.id}, ${B.id}) → ${sign === 0 ? "too close to call: alike" : sign > 0 ? "yes" : "no"}`, objectIds: [A.id, B.id] });
+  return render.alike(ctx.trace, p.relation, describe(ctx.graph, A), describe(ctx.graph, B), [A.id, B.id], sign);
+}
+
+function between(ctx: Context, p: Extract<Program, { op: "between" }>): Outcome {
+  const a = one(ctx, p.a);
+  if (isOutcome(a)) return a;
+  const b = one(ctx, p.b);
+  if (isOutcome(b)) return b;
+  const A = a.object!, B = b.object!;
+  const objects = many(ctx, p.target);
+  if (isOutcome(objects)) return objects;
+  const kept = objects.filter((o) => o.id !== A.id && o.id !== B.id && isBetween(o, A, B));
+  ctx.trace.push({ op: "filter", detail: `between ${A.id} and ${B.id} → ${kept.length}`, objectIds: kept.map((o) => o.id) });
+  return render.between(ctx.graph, ctx.trace, kept, describe(ctx.graph, A, p.a), describe(ctx.graph, B, p.b));
+}
+
+function difference(ctx: Context, p: Extract<Program, { op: "difference" }>): Outcome {
+  const a = one(ctx, p.a);
+  if (isOutcome(a)) return a;
+  const b = one(ctx, p.b);
+  if (isOutcome(b)) return b;
+  const A = a.object!, B = b.object!;
+  const refused = noDepth(ctx, [A, B]);
+  if (refused) return refused;
+  const va = keyValue(p.key, A, null), vb = keyValue(p.key, B, null);
+  ctx.trace.push({ op: "measure", detail: `${p.key} of ${A.id}`, objectIds: [A.id], valueM: round3(va) });
+  ctx.trace.push({ op: "measure", detail: `${p.key} of ${B.id}`, objectIds: [B.id], valueM: round3(vb) });
+  ctx.trace.push({ op: "subtract", detail: `${A.id} − ${B.id}`, objectIds: [A.id, B.id], valueM: round3(va - vb) });
+  return render.difference(ctx.trace, p.key, describe(ctx.graph, A, p.a), describe(ctx.graph, B, p.b), [A.id, B.id], va - vb, p.unit);
+}
+
 function closer(ctx: Context, p: Extract<Program, { op: "closer" }>): Outcome {
   const parts = [p.a, p.b, p.c].map((s) => one(ctx, s));
   for (const part of parts) if (isOutcome(part)) return part;
@@ -178,7 +253,9 @@ function closer(ctx: Context, p: Extract<Program, { op: "closer" }>): Outcome {
   const diff = toC.valueM - toB.valueM;
   const verdict = Math.abs(diff) < margin ? null : p.farther ? diff < 0 : diff > 0;
   ctx.trace.push({ op: "compare", detail: `${p.farther ? "farther from" : "closer to"} ${B.id} than ${C.id} → ${verdict === null ? "too close to call" : verdict ? "yes" : "no"}`, objectIds: [A.id, B.id, C.id] });
-  return render.closer(ctx.trace, [describe(ctx.graph, A, p.a), describe(ctx.graph, B, p.b), describe(ctx.graph, C, p.c)], [A.id, B.id, C.id], toB.valueM, toC.valueM, p.farther, verdict);
+  const names = [describe(ctx.graph, A, p.a), describe(ctx.graph, B, p.b), describe(ctx.graph, C, p.c)];
+  if (p.choice) return render.closerChoice(ctx.trace, names, [A, B, C], toB.valueM, toC.valueM, p.farther, verdict);
+  return render.closer(ctx.trace, names, [A.id, B.id, C.id], toB.valueM, toC.valueM, p.farther, verdict);
 }
 
 function triangle(ctx: Context, p: Extract<Program, { op: "triangle" }>): Outcome {
@@ -267,5 +344,11 @@ export function execute(graph: SceneGraph, program: Program, question: string): 
     case "fit": return fit(ctx, program);
     case "stack": return stack(ctx, program);
     case "premise": return premise(ctx, program);
+    case "exists": return exists(ctx, program);
+    case "side": return side(ctx, program);
+    case "same": return same(ctx, program);
+    case "difference": return difference(ctx, program);
+    case "alike": return alike(ctx, program);
+    case "between": return between(ctx, program);
   }
 }

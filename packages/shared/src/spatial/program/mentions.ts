@@ -52,6 +52,10 @@ export const SUPERLATIVES: Record<string, { key: OrderKey; order: Order }> = {
   highest: { key: "elevation", order: "max" }, topmost: { key: "elevation", order: "max" }, uppermost: { key: "elevation", order: "max" }, lowest: { key: "elevation", order: "min" },
   frontmost: { key: "depth", order: "min" }, foremost: { key: "depth", order: "min" }, rearmost: { key: "depth", order: "max" }, backmost: { key: "depth", order: "max" },
 };
+/** Comparatives that act as superlatives in "which X is closer to Y?". */
+const COMPARATIVES: Record<string, { key: OrderKey; order: Order }> = {
+  closer: { key: "distance", order: "min" }, nearer: { key: "distance", order: "min" }, farther: { key: "distance", order: "max" }, further: { key: "distance", order: "max" },
+};
 const GENERIC: Record<string, boolean> = { object: false, objects: true, thing: false, things: true, item: false, items: true, everything: true, anything: true, one: false, ones: true };
 const CAMERA_WORDS = new Set(["camera", "viewer", "photographer", "lens"]);
 const CAMERA_PRONOUNS = new Set(["me", "us", "you"]);
@@ -291,6 +295,10 @@ function postModifiers(ctx: MentionContext, start: number, depth: number, pre: P
       }
     }
     if ((w(0) === "in" || w(0) === "at") && w(1) === "the" && ["middle", "center", "centre"].includes(w(2) ?? "") && w(3) !== "of") { position = "center"; end = k + 3; continue; }
+    if ((w(0) === "in" || w(0) === "at") && (w(1) === "front" || w(1) === "back") && w(2) !== "of") {
+      pick = { key: "distance", order: w(1) === "front" ? "min" : "max", rank: pre.ordinal && pre.ordinal > 0 ? pre.ordinal : 1 };
+      end = k + 2; continue;
+    }
     if ((w(0) === "in" || w(0) === "at") && w(1) === "the" && ["front", "foreground", "back", "background", "rear"].includes(w(2) ?? "") && w(3) !== "of") {
       pick = { key: "distance", order: w(2) === "front" || w(2) === "foreground" ? "min" : "max", rank: pre.ordinal && pre.ordinal > 0 ? pre.ordinal : 1 };
       end = k + 3; continue;
@@ -303,10 +311,17 @@ function postModifiers(ctx: MentionContext, start: number, depth: number, pre: P
     }
     // "closest to the camera", "furthest to the right", "the farthest from the table", "(is) the tallest".
     let s = k;
+    // "Which chair is nearer to the couch?": with "which", a comparative with a reference picks like a superlative.
+    const comparative = COMPARATIVES[w(0) ?? ""];
+    if (pre.which && comparative && (w(1) === "to" || w(1) === "from")) {
+      const ref = referenceAt(ctx, k + 2, depth);
+      if (ref) { pick = { ...comparative, rank: 1, ...(ref.selector.kind === "camera" ? {} : { reference: ref.selector }) }; end = ref.end; continue; }
+    }
     if (w(0) === "the" && (w(1) ?? "") in SUPERLATIVES) s = k + 1;
     const sup = SUPERLATIVES[at(ctx, s) ?? ""];
     if (sup && (relativised || at(ctx, s + 1) === "to" || at(ctx, s + 1) === "from" || pre.which)) {
       const rank = pre.ordinal && pre.ordinal > 0 ? pre.ordinal : 1;
+      if (at(ctx, s + 1) === "one") s++;
       const after = at(ctx, s + 1), after2 = at(ctx, s + 2), after3 = at(ctx, s + 3);
       if (sup.key === "distance" && after === "to" && after2 === "the" && (after3 === "left" || after3 === "right")) { pick = { key: "x", order: after3 === "left" ? "min" : "max", rank }; end = s + 4; continue; }
       if (sup.key === "distance" && (after === "back" || after === "away")) { pick = { key: "distance", order: "max", rank }; end = s + 2; continue; }
@@ -351,6 +366,11 @@ export function findMentions(ctx: MentionContext): Mention[] {
   for (let i = 0; i < ctx.tokens.length; i++) {
     const m = mentionAt(ctx, i);
     if (!m) continue;
+    // "the one in front", "the blue one": the noun of the previous mention.
+    const previous = [...out].reverse().find((x) => x.selector.kind === "objects" && x.selector.noun);
+    if (m.selector.kind === "objects" && !m.selector.noun && /\bones?\b/.test(m.selector.text) && previous && previous.selector.kind === "objects") {
+      m.selector = { ...m.selector, noun: previous.selector.noun };
+    }
     out.push(m);
     i = m.end - 1;
   }

@@ -20,6 +20,7 @@ import type { SceneGraph } from "../scene-graph.js";
 import { detectIntent, knownWords, normalizeText, observerFirst, qualitativeIntent, referenceFirst } from "../understand.js";
 import { findMentions, lengthAt, relationAt, SUPERLATIVES, termsFor, type Mention, type MentionContext } from "./mentions.js";
 import { tokenizeQuestion, type Token } from "./nlp.js";
+import type { Relation } from "../families.js";
 import type { FilterRelation, Order, OrderKey, Program, Selector } from "./schema.js";
 
 export interface Parsed {
@@ -130,6 +131,34 @@ function newOperation(cue: string, mentions: Mention[], ctx: MentionContext, que
     return null;
   }
   if ((m = cue.match(/\b(?:stack|pile|tower) of (@\d+)/))) return { op: "stack", target: asPlural(sel(m[1])), unit };
+  // "Which is closer to the cup, the red chair or the blue chair?" / "Which is closer, A or B, to C?"
+  if ((m = cue.match(/^which(?: one| object)? is (closer|nearer|farther|further)(?: away)? (?:to|from) (@\d+) ,? (@\d+) or (@\d+)$/)) ?? (m = cue.match(/^which(?: one| object)? is (closer|nearer|farther|further)(?: away)? ,? (@\d+) or (@\d+) ,? (?:to|from) (@\d+)$/))) {
+    const [ref, b, c] = m[0].indexOf(m[2]) < m[0].indexOf(" or ") && /(?:to|from) @\d+ ,? @\d+ or/.test(m[0]) ? [m[2], m[3], m[4]] : [m[4], m[2], m[3]];
+    if ([ref, b, c].every((p) => sel(p).kind === "objects")) return { op: "closer", a: sel(ref), b: sel(b), c: sel(c), farther: m[1] === "farther" || m[1] === "further", choice: true };
+  }
+  if ((m = cue.match(/^(?:is|are) there (?:any )?(@\d+) ?(not )?(REL) (@\d+)$/.source.replace("REL", REL_WORDS)))) {
+    const rel = relationFromCue(ctx, m[3]);
+    if (rel && sel(m[1]).kind === "objects") {
+      const target = withFilter(asPlural(sel(m[1])), rel.relation, sel(m[4]), rel.distanceM);
+      if (m[2] && target.kind === "objects") target.where![target.where!.length - 1].negated = true;
+      return { op: "exists", target };
+    }
+  }
+  if ((m = cue.match(/^(?:what|which(?: objects?| things?)?|list|name)(?: is| are)?(?: there)?(?: anything)? (?:located |sitting |standing |placed )?(?:in )?between (@\d+) and (@\d+)$/))) return { op: "between", target: ALL_OBJECTS, a: sel(m[1]), b: sel(m[2]) };
+  if ((m = cue.match(/^(?:are|is) (@\d+) (?:(?:about|roughly|approximately) )?(?:the same|equally|as) (height|tall|width|wide|size|big|large|distance from the camera|far from the camera|far away|high|elevation)(?: as each other)?$/)) && sel(m[1]).kind === "objects") {
+    const relation = ({ height: "taller", tall: "taller", width: "wider", wide: "wider", size: "bigger", big: "bigger", large: "bigger", high: "above", elevation: "above" } as Record<string, Relation>)[m[2]] ?? "behind";
+    return { op: "alike", relation, target: asPlural(sel(m[1])) };
+  }
+  if ((m = cue.match(/^(?:on )?which side of (@\d+) (?:is|are) (@\d+)(?: on| at| located)?$/))) return { op: "side", a: sel(m[2]), b: sel(m[1]) };
+  if ((m = cue.match(/^(?:on )?which side (?:is|are) (@\d+)(?: on| at)? (?:of )?(@\d+)$/))) return { op: "side", a: sel(m[1]), b: sel(m[2]) };
+  if ((m = cue.match(/^(?:is|are) (@\d+) (?:on |to )?(?:the )?(?:left or (?:the )?right|right or (?:the )?left)(?: side)? of (@\d+)$/))) return { op: "side", a: sel(m[1]), b: sel(m[2]) };
+  if ((m = cue.match(/^how (?:much|many (?:meters|metres|centimeters|centimetres|cm|feet|inches)) (taller|shorter|wider|narrower|higher|lower|farther|further|closer|nearer)(?: is| are)? (@\d+)(?: is| are)? than (@\d+)$/))) {
+    const word = m[1];
+    const key = word === "taller" || word === "shorter" ? "height" : word === "wider" || word === "narrower" ? "width" : word === "higher" || word === "lower" ? "elevation" : "distance";
+    const lesser = ["shorter", "narrower", "lower", "closer", "nearer"].includes(word);
+    const [a, b] = lesser ? [sel(m[3]), sel(m[2])] : [sel(m[2]), sel(m[3])];
+    if (a.kind === "objects" && b.kind === "objects") return { op: "difference", key, a, b, unit };
+  }
   if ((m = cue.match(/(@\d+) (?:is |are )?(?:any |a bit |much |a lot )?(closer|nearer|farther|further)(?: away)? (?:to|from) (@\d+) than (?:it is |they are |is |are )?(?:to |from )?(@\d+)/))) {
     // "closer to the camera than B" is the behind / in-front family, answered by it.
     if ([m[1], m[3], m[4]].every((p) => sel(p).kind === "objects")) return { op: "closer", a: sel(m[1]), b: sel(m[3]), c: sel(m[4]), farther: m[2] === "farther" || m[2] === "further" };
@@ -161,6 +190,9 @@ function newOperation(cue: string, mentions: Mention[], ctx: MentionContext, que
   if (picked && (m = cue.match(/^(?:(?:which|what|who|where|find|show|point to|identify)(?: one| object| thing)?(?: is| are| one is)?(?: the)? ?)?(@\d+)(?: is| are)?(?: the)?(?: one)?$/))) {
     return { op: "identify", target: sel(m[1]) };
   }
+  if ((m = cue.match(/^(?:is|are) (@\d+) (?:the |really the |actually the )?(@\d+)$/)) && sel(m[2]).kind === "objects" && (sel(m[2]) as { pick?: unknown }).pick) {
+    return { op: "same", a: sel(m[1]), b: sel(m[2]) };
+  }
   if ((m = cue.match(/^(?:is|are) (@\d+) (?:located |sitting |standing |placed |lying |resting |parked )?(on|under|underneath|beneath|next to|beside|near|close to|by|within [^@]+? (?:of|from)) (@\d+)$/))) {
     const rel = relationFromCue(ctx, m[2]);
     if (rel && sel(m[1]).kind === "objects" && sel(m[3]).kind === "objects") return { op: "relate", relation: rel.relation, a: sel(m[1]), b: sel(m[3]), ...(rel.distanceM ? { distanceM: rel.distanceM } : {}) };
@@ -174,9 +206,15 @@ function newOperation(cue: string, mentions: Mention[], ctx: MentionContext, que
 }
 
 /** compare / measure for cues the families know, with the rich selectors of these mentions. */
-function familyOperation(cue: string, mentions: Mention[], question: string): Program | null {
-  const objects = mentions.filter((x) => x.selector.kind === "objects");
-  if (objects.length === 0 || mentions.some((x) => x.selector.kind === "camera")) return null;
+function familyOperation(rawCue: string, allMentions: Mention[], question: string): Program | null {
+  // "closer to me than the desk": the families read the camera as words, not as an object.
+  const mentions = allMentions.filter((x) => x.selector.kind === "objects");
+  let cue = rawCue.replace(/@(\d+)/g, (_, k: string) => (allMentions[Number(k)].selector.kind === "camera" ? "the camera" : `@${k}`));
+  let next = 0;
+  const renumber = new Map(allMentions.map((x, k) => [k, x.selector.kind === "camera" ? -1 : next++]));
+  cue = cue.replace(/@(\d+)/g, (_, k: string) => `@${renumber.get(Number(k))}`);
+  const objects = mentions;
+  if (objects.length === 0) return null;
   const intent = detectIntent(cue, objects.reduce((n, x) => n + (x.selector.kind === "objects" && x.selector.plural ? 2 : 1), 0));
   if (!intent) return null;
   if (intent.form === "quantity") {

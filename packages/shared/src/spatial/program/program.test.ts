@@ -98,6 +98,25 @@ describe("questions as programs", () => {
     expect(answerQuestion("Why is the red cup left of the laptop?", kitchen)).toMatchObject({ bool: true });
   });
 
+  it("existence, sides, identity, differences, likeness, between, anaphora and the choice of the closer of two", () => {
+    expect(answerQuestion("Is there anything on the dining table?", kitchen)).toMatchObject({ type: "bool", bool: true });
+    expect(answerQuestion("Is there anything on the chair?", kitchen)).toMatchObject({ type: "bool", bool: false });
+    expect(answerQuestion("Is there a giraffe on the chair?", kitchen)).toMatchObject({ type: "text", text: expect.stringMatching(/giraffe/) });
+    expect(answerQuestion("Which side of the dining table is the chair on?", kitchen).text).toBe("The chair is on the right side of the dining table.");
+    expect(answerQuestion("Is the red cup on the left or right side of the laptop?", kitchen).text).toMatch(/on the left side of the laptop/);
+    expect(answerQuestion("Is the chair the tallest object?", kitchen)).toMatchObject({ type: "bool", bool: true });
+    expect(answerQuestion("Is the laptop the biggest object?", kitchen)).toMatchObject({ type: "bool", bool: false, text: expect.stringMatching(/the biggest object is the dining table/) });
+    const diff = answerQuestion("How much taller is the chair than the dining table?", kitchen);
+    expect(diff).toMatchObject({ type: "number", value_m: 0.15 });
+    expect(diff.text).toMatch(/15 centimeters taller/);
+    expect(answerQuestion("How much shorter is the dining table than the chair?", kitchen).value_m).toBe(0.15);
+    expect(answerQuestion("Are the cups the same height?", kitchen)).toMatchObject({ type: "bool", bool: true });
+    expect(answerQuestion("Is the person at the back taller than the one in front?", office()).objectIds).toEqual(["obj-4", "obj-3"]);
+    expect(answerQuestion("What is between the red cup and the chair?", kitchen).objectIds).toEqual(["obj-2", "obj-3", "obj-4", "obj-5"]);
+    expect(answerQuestion("Which is closer to the laptop: the red cup or the white cup?", kitchen)).toMatchObject({ type: "choice", objectIds: ["obj-3", "obj-1", "obj-4"] });
+    expect(answerQuestion("What is the diameter of the white cup?", kitchen).value_m).toBe(0.08);
+  });
+
   it("an equilateral triangle within the stated tolerance", () => {
     const cans = (third: [number, number]) => makeGraph([
       { label: "bottle", center: [-0.5, 3, 0.1], size: [0.07, 0.07, 0.2] },

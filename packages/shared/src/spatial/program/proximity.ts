@@ -11,6 +11,8 @@
 // - next_to / beside(A, B): gap ≤ max(30 cm, a quarter of the larger object's largest horizontal
 //   side), and side by side: their vertical extents overlap (a cup on a table is on it, not next to it).
 // - within(A, B, d): gap ≤ d.
+// - between(O; A, B): on the floor plane, O's centre projects onto the segment A–B strictly inside
+//   it (10% to 90% of the way) and lies off that line by at most half the segment's length.
 // - left / right / above / below / behind / in_front: relations.ts (null, too close to call, is false).
 import type { Relation } from "../families.js";
 import { measure } from "../measurements.js";
@@ -66,6 +68,16 @@ export function isNear(graph: SceneGraph, a: SceneObject, b: SceneObject): boole
 export function isNextTo(graph: SceneGraph, a: SceneObject, b: SceneObject): boolean {
   const sideBySide = Math.min(topM(a), topM(b)) - Math.max(bottomM(a), bottomM(b)) > 0;
   return sideBySide && gapM(graph, a, b) <= Math.max(NEXT_TO_M, NEXT_TO_SHARE * Math.max(largestSideM(a), largestSideM(b)));
+}
+
+export function isBetween(o: SceneObject, a: SceneObject, b: SceneObject): boolean {
+  const [ax, ay] = a.box.center, [bx, by] = b.box.center, [ox, oy] = o.box.center;
+  const dx = bx - ax, dy = by - ay;
+  const lengthSq = dx * dx + dy * dy;
+  if (lengthSq === 0) return false;
+  const t = ((ox - ax) * dx + (oy - ay) * dy) / lengthSq;
+  const offM = Math.abs((ox - ax) * dy - (oy - ay) * dx) / Math.sqrt(lengthSq);
+  return t > 0.1 && t < 0.9 && offM <= 0.5 * Math.sqrt(lengthSq);
 }
 
 /** Whether `relation` holds from `a` to `b`; `distanceM` is the bound of `within`. */

@@ -138,4 +138,55 @@ export function cameraDistance(graph: SceneGraph, trace: TraceStep[], target: Sc
   return { text: `${capitalize(name)} is about ${h.text} from the camera.`, type: "number", value_m: metres(valueM), unit: h.unit, objectIds: [target.id], trace };
 }
 
+export function exists(graph: SceneGraph, trace: TraceStep[], target: Selector, objects: SceneObject[]): Answer {
+  const names = objects.map((o) => describe(graph, o));
+  const what = pluralPhrase(target, 2);
+  const sentence = objects.length === 0
+    ? `No, there are no ${what}.`
+    : `Yes: ${joinAnd(names)} ${objects.length === 1 ? "is" : "are"}${what.replace(/^\S+/, "")}.`;
+  return { text: sentence, type: "bool", bool: objects.length > 0, objectIds: objects.map((o) => o.id), trace };
+}
+
+export function side(trace: TraceStep[], a: string, b: string, ids: string[], side: "left" | "right" | null): Answer {
+  const sentence = side ? `${capitalize(a)} is on the ${side} side of ${b}.` : `${capitalize(a)} is neither clearly left nor right of ${b}: they are about even from left to right.`;
+  return { text: sentence, type: "text", objectIds: ids, trace };
+}
+
+export function same(trace: TraceStep[], a: string, picked: string, pickText: string, ids: string[], isSame: boolean): Answer {
+  const sentence = isSame ? `Yes, ${a} is the ${pickText}.` : `No, the ${pickText} is ${picked}, not ${a}.`;
+  return { text: sentence, type: "bool", bool: isSame, objectIds: ids, trace };
+}
+
+const DIFFERENCE_WORDS: Record<"height" | "width" | "distance" | "elevation", [string, string, string]> = {
+  height: ["taller", "shorter", "as tall as"], width: ["wider", "narrower", "as wide as"], distance: ["farther from the camera", "closer to the camera", "as far from the camera as"], elevation: ["higher", "lower", "as high as"],
+};
+
+/** "The red chair is 80 centimeters taller than the cup." `value_m` is A − B (negative: A is the lesser). */
+export function difference(trace: TraceStep[], key: "height" | "width" | "distance" | "elevation", a: string, b: string, ids: string[], diffM: number, unit: UnitRequest): Answer {
+  const h = humanizeLength(Math.abs(diffM), unit);
+  const [more, less, even] = DIFFERENCE_WORDS[key];
+  const sentence = h.roundedM === 0 ? `${capitalize(a)} is about ${even} ${b}.` : `${capitalize(a)} is ${h.text} ${diffM > 0 ? more : less} than ${b}.`;
+  return { text: sentence, type: "number", value_m: metres(diffM), unit: h.unit, objectIds: ids, trace };
+}
+
+/** "Which is closer to A, B or C?": the chosen object first. */
+export function closerChoice(trace: TraceStep[], [a, b, c]: string[], [A, B, C]: SceneObject[], toBM: number, toCM: number, farther: boolean, verdict: boolean | null): Answer {
+  const facts = `${b} is ${humanizeLength(toBM).text} from ${a} and ${c} is ${humanizeLength(toCM).text}`;
+  if (verdict === null) return { text: `Too close to call: ${facts}.`, type: "text", objectIds: [B.id, C.id, A.id], trace };
+  const [chosen, other, chosenName] = verdict ? [B, C, b] : [C, B, c];
+  return { text: `${capitalize(chosenName)} is ${farther ? "farther from" : "closer to"} ${a}: ${facts}.`, type: "choice", choice: chosen.label, objectIds: [chosen.id, other.id, A.id], trace };
+}
+
+export function alike(trace: TraceStep[], relation: Relation, a: string, b: string, ids: string[], sign: -1 | 0 | 1): Answer {
+  const w = RELATION_WORDS[relation];
+  const sentence = sign === 0 ? `Yes, roughly: ${a} and ${b} are ${w.same}.` : `No: ${sign > 0 ? a : b} is ${w.rel} ${sign > 0 ? b : a}.`;
+  return { text: sentence, type: "bool", bool: sign === 0, objectIds: ids, trace };
+}
+
+export function between(graph: SceneGraph, trace: TraceStep[], objects: SceneObject[], a: string, b: string): Answer {
+  const names = objects.map((o) => describe(graph, o));
+  const sentence = names.length === 0 ? `Nothing I can place is between ${a} and ${b}.` : `${capitalize(joinAnd(names))} ${names.length === 1 ? "is" : "are"} between ${a} and ${b}.`;
+  return { text: sentence, type: "text", items: objects.map((o) => o.label), objectIds: objects.map((o) => o.id), trace };
+}
+
 export { joinOr };

@@ -104,8 +104,23 @@ export const Program = z.discriminatedUnion("op", [
   z.object({ op: z.literal("rank"), target: Selector, key: OrderKey, order: Order, reference: Selector.optional() }),
   /** Yes/no of a contact or proximity relation ("is the cup on the table?", "is A near B?"). */
   z.object({ op: z.literal("relate"), relation: FilterRelation, a: Selector, b: Selector, distanceM: z.number().positive().optional() }),
-  /** "Is A closer to B than to C?" (`farther`: "farther from B than from C"). */
-  z.object({ op: z.literal("closer"), a: Selector, b: Selector, c: Selector, farther: z.boolean() }),
+  /**
+   * "Is A closer to B than to C?" (`farther`: "farther from B than from C"); with `choice`,
+   * "Which is closer to A, B or C?" — the same two distances, answered with the object.
+   */
+  z.object({ op: z.literal("closer"), a: Selector, b: Selector, c: Selector, farther: z.boolean(), choice: z.boolean().optional() }),
+  /** "Is there anything on the table?": whether the selector names any object. */
+  z.object({ op: z.literal("exists"), target: Selector }),
+  /** "Which side of the desk is the laptop on?": left or right of B, or neither. */
+  z.object({ op: z.literal("side"), a: Selector, b: Selector }),
+  /** "Is the clock the largest object?": whether two selectors name the same object. */
+  z.object({ op: z.literal("same"), a: Selector, b: Selector }),
+  /** "Are the chairs the same height?": the pair is too close to call for `relation` (relations.ts margins). */
+  z.object({ op: z.literal("alike"), relation: Relation, target: Selector }),
+  /** "What is between the red chair and the blue chair?" (proximity.ts defines between). */
+  z.object({ op: z.literal("between"), target: Selector, a: Selector, b: Selector }),
+  /** "How much taller is A than B?": the difference of a measure, A − B. */
+  z.object({ op: z.literal("difference"), key: z.enum(["height", "width", "distance", "elevation"]), a: Selector, b: Selector, unit: UnitRequest }),
   /** "Do the three cans form a roughly equilateral triangle?" */
   z.object({ op: z.literal("triangle"), target: Selector }),
   /** "Would a 60 cm box fit between A and B?": the gap against the width. */
