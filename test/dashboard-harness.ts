@@ -93,7 +93,8 @@ export async function sceneCanvasPixels(page: Page): Promise<{ lit: number; tota
 
 /** Resolves when the page's `canvas.<cls>` carries data-<key> > 0 (boxes drawn, points shown). */
 export async function waitForCanvasCount(page: Page, cls: "photo" | "scene3d", key: "boxes" | "points" | "populated", timeoutMs: number): Promise<void> {
-  await page.waitForFunction(`Number(document.querySelector("canvas.${cls}")?.dataset.${key}) > 0`, null, { timeout: timeoutMs });
+  const selector = cls === "photo" ? ".image-view canvas.photo" : "canvas.scene3d";
+  await page.waitForFunction(`Number(document.querySelector("${selector}")?.dataset.${key}) > 0`, null, { timeout: timeoutMs });
 }
 
 /** Fills the job form: an image (+ depth and intrinsics) and questions, then presses Run. */

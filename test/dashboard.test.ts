@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import sharp from "sharp";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { NYU, REPORTS, sceneCanvasPixels, startDashboardStack, submitJob, waitForCanvasCount, type DashboardStack } from "./dashboard-harness.js";
 
@@ -13,12 +13,18 @@ let page: Page;
 const shot = (name: string) => page.screenshot({ path: join(REPORTS, `dashboard-${name}.png`), fullPage: true });
 const NYU_K = "518.8579, 519.46961, 325.58245, 253.73617";
 let jobUrl: string;
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   stack = await startDashboardStack();
   page = stack.page;
-  page.on("pageerror", (e) => { throw new Error(`uncaught error in the page: ${e.message}`); });
+  page.on("pageerror", (e) => pageErrors.push(e.message));
 }, 120_000);
+
+// No state of the page may come from an uncaught error or an unhandled rejection.
+afterEach(() => {
+  expect(pageErrors).toEqual([]);
+});
 
 afterAll(async () => {
   await stack?.stop();
@@ -70,9 +76,30 @@ describe("the dashboard", () => {
     expect(after.lit / after.total).toBeGreaterThan(0.01);
     expect(after.fingerprint).not.toBe(before.fingerprint);
 
-    // Select an object in the table: its row and the image agree.
+    // Select an object in the table: the 3D view selects it too.
     await page.locator(".scene-table tbody th button").first().click();
     expect(await page.locator(".scene-table tbody tr.selected").count()).toBe(1);
+    const tableId = (await page.locator(".scene-table tbody tr.selected small").textContent())!;
+    expect(await page.evaluate("window.spatialScene.selectedId")).toBe(tableId);
+
+    // Click an object in the image: the table and the 3D view follow. The expected object is the
+    // smallest box under the click (what a click on nested boxes means), from the API's own scene.
+    const jobId = new URL(jobUrl).searchParams.get("job")!;
+    const view = (await (await fetch(`${stack.base}/v1/jobs/${jobId}`, { headers: { authorization: `Bearer ${stack.apiKey}` } })).json()) as { scene: { image: { width: number; height: number }; objects: { id: string; box2d: [number, number, number, number] }[] } };
+    const area = (b: number[]) => (b[2] - b[0]) * (b[3] - b[1]);
+    const target = view.scene.objects.find((o) => o.id !== tableId)!;
+    const [cx, cy] = [(target.box2d[0] + target.box2d[2]) / 2, (target.box2d[1] + target.box2d[3]) / 2];
+    const expected = view.scene.objects.filter((o) => cx >= o.box2d[0] && cx <= o.box2d[2] && cy >= o.box2d[1] && cy <= o.box2d[3]).sort((a, b) => area(a.box2d) - area(b.box2d))[0].id;
+    const photoCanvas = page.locator(".image-view canvas.photo");
+    await photoCanvas.scrollIntoViewIfNeeded();
+    const photo = (await photoCanvas.boundingBox())!;
+    await photoCanvas.click({ position: { x: (cx / view.scene.image.width) * photo.width, y: (cy / view.scene.image.height) * photo.height } });
+    await expect.poll(() => page.locator(".scene-table tbody tr.selected small").textContent()).toBe(expected);
+    expect(await page.evaluate("window.spatialScene.selectedId")).toBe(expected);
+
+    // The unit switch converts every length.
+    await page.getByLabel("length unit").selectOption("ft");
+    expect(await page.locator(".scene-table tbody tr").first().textContent()).toMatch(/\d+\.\d{2} ft/);
 
     // A follow-up question is answered from the edge.
     await page.getByLabel("Ask a follow-up question").fill("Which object is closest to the camera?");

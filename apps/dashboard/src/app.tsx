@@ -204,7 +204,7 @@ export function App() {
         {error && <p role="alert" class="error banner">{error}</p>}
         <div class="grid">
           <ImageView imageUrl={imageUrl} boxes={boxes} {...(maskLayer ? { masks: maskLayer } : {})} selectedId={selectedId} highlightIds={highlightIds} onSelect={setSelectedId} />
-          <Scene3D generation={generation} {...(graph ? { graph } : {})} clouds={clouds} selectedId={selectedId} onSelect={setSelectedId} />
+          <Scene3D generation={generation} {...(graph ? { graph } : {})} clouds={clouds} selectedId={selectedId} highlightIds={highlightIds} onSelect={setSelectedId} />
           <DepthView depth={depth} {...(job.depth ? { source: job.depth.source, minM: job.depth.minM, maxM: job.depth.maxM } : {})} />
           <Answers questions={questions} answers={job.answers} followUps={job.followUps} canFollowUp={job.status === "completed" && graph !== undefined} running={busy} chosen={chosen} onChoose={choose} onFollowUp={followUp} />
           <SceneTable {...(graph ? { graph } : {})} unit={unit} onUnit={setUnit} selectedId={selectedId} onSelect={setSelectedId} />

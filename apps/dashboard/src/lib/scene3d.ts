@@ -27,6 +27,8 @@ export class SceneRenderer {
   private readonly clouds = new Map<string, THREE.Points<THREE.BufferGeometry, THREE.PointsMaterial>>();
   private graph: SceneGraph | null = null;
   private selected: string | null = null;
+  /** Objects an answer refers to: drawn like the selection, without dimming the others less. */
+  private highlighted: ReadonlySet<string> = new Set();
   private frame = 0;
   private home = { position: new THREE.Vector3(0, -3, 2), target: new THREE.Vector3(0, 1, 0) };
   onPick: (id: string | null) => void = () => {};
@@ -122,9 +124,14 @@ export class SceneRenderer {
     this.requestRender();
   }
 
-  select(objectId: string | null): void {
+  select(objectId: string | null, highlighted: ReadonlySet<string> = new Set()): void {
     this.selected = objectId;
+    this.highlighted = highlighted;
     this.applySelection();
+  }
+
+  get selectedId(): string | null {
+    return this.selected;
   }
 
   resetView(): void {
@@ -168,9 +175,10 @@ export class SceneRenderer {
   }
 
   private applySelection(): void {
+    const focus = this.selected !== null || this.highlighted.size > 0;
     for (const [id, node] of this.nodes) {
-      const dim = this.selected !== null && id !== this.selected;
-      const on = id === this.selected;
+      const on = id === this.selected || this.highlighted.has(id);
+      const dim = focus && !on;
       node.edges.material.color.setHex(on ? 0xffffff : objectHex(node.index));
       node.edges.material.opacity = dim ? 0.25 : 1;
       node.edges.material.transparent = dim;

@@ -10,6 +10,8 @@ export interface Scene3DProps {
   graph?: SceneGraph;
   clouds: ReadonlyMap<string, Float32Array>;
   selectedId: string | null;
+  /** The objects of the chosen answer. */
+  highlightIds: ReadonlySet<string>;
   onSelect: (id: string | null) => void;
 }
 
@@ -63,8 +65,8 @@ export function Scene3D(props: Scene3DProps) {
     const populated = v.pointCount + (props.graph?.objects.filter((o) => o.pointCount > 0).length ?? 0);
     canvas.current!.dataset.populated = String(populated);
     if (populated > 0 && performance.getEntriesByName("scene-populated").length === 0) performance.mark("scene-populated");
-    v.select(props.selectedId);
-  }, [props.graph, props.clouds, props.selectedId, props.onSelect, props.generation]);
+    v.select(props.selectedId, props.highlightIds);
+  }, [props.graph, props.clouds, props.selectedId, props.highlightIds, props.onSelect, props.generation]);
   const empty = props.clouds.size === 0 && !props.graph;
 
   return (
