@@ -1,8 +1,9 @@
-// `npm run bench`: every benchmark, one after another (`-- --only=geometry|perception|real3d|service|reasoning|dashboard` for one).
+// `npm run bench`: every benchmark, one after another (`-- --only=geometry|perception|real3d|service|reasoning|dashboard|hardening` for one).
 // Exit code: non-zero when a bench cannot run (e.g. ../shared is missing); with `--strict`, also
 // when an agreement check against the reference implementation fails.
 import { BenchSetupError, runGeometryBench } from "./geometry.js";
 import { runDashboardBench } from "./dashboard.js";
+import { runHardeningBench } from "./hardening.js";
 import { runPerceptionBench } from "./perception.js";
 import { runReal3dBench } from "./real3d.js";
 import { runReasoningBench } from "./reasoning.js";
@@ -18,6 +19,7 @@ try {
   if (!only || only === "service") await runServiceBench();
   if (!only || only === "reasoning") await runReasoningBench();
   if (!only || only === "dashboard") await runDashboardBench();
+  if (!only || only === "hardening") await runHardeningBench();
   if (strict && geometry?.allPass === false) {
     console.error("bench: an agreement check failed (--strict)");
     process.exitCode = 1;

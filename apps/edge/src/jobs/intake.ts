@@ -2,7 +2,8 @@
 //   multipart/form-data: `image` (file), `depth` (file, optional), `options` (JSON string, optional);
 //     without an `image` file, `options.imageUrl` names the image instead.
 //   application/json: JobOptions with `imageUrl`.
-// Every part is capped as it streams in (413 as soon as a cap is passed, the rest never read); a
+// Every part is capped as it streams in (413 as soon as its own cap is passed, part-limits.ts; the
+// rest is never read); a
 // wrong kind of file is a 415; a malformed field a 400 that names it. Fetching an imageUrl is left
 // to `resolveImage`, so an idempotent retry can be recognised before any fetch.
 import {
@@ -18,6 +19,7 @@ import { JobOptions } from "@spatial/shared/protocol";
 import { ApiError, badRequest, parseOr400 } from "../http/errors.js";
 import { fetchImage, type FetchImageOptions } from "./fetch-image.js";
 import { checkContentLength, DEPTH_MAX_BYTES, IMAGE_MAX_BYTES, limitStream, MULTIPART_MAX_BYTES, OPTIONS_MAX_BYTES, readLimited, tooLarge } from "./limits.js";
+import { multipartPartLimits } from "./part-limits.js";
 import { imageSize, pngHeader, sniffImage, type ImageSize } from "./sniff.js";
 
 export interface Upload {
@@ -65,7 +67,7 @@ async function readMultipart(request: Request): Promise<Intake> {
   if (!boundary || !request.body) throw badRequest("body", "malformed multipart/form-data (no boundary or no body)");
   const fields = new Map<string, Uint8Array | string>();
   try {
-    const stream = limitStream(request.body, MULTIPART_MAX_BYTES, "the request body");
+    const stream = limitStream(request.body, MULTIPART_MAX_BYTES, "the request body").pipeThrough(multipartPartLimits(boundary, PART_LIMITS, OPTIONS_MAX_BYTES));
     for await (const part of parseMultipartStream(stream, { boundary, maxParts: 3, maxHeaderSize: 8 * 1024, maxFileSize: IMAGE_MAX_BYTES, maxTotalSize: MULTIPART_MAX_BYTES })) {
       const name = part.name ?? "";
       const limit = PART_LIMITS[name];

@@ -17,7 +17,8 @@ export const JSON_MAX_BYTES = MiB;
 /** Largest decoded image (width × height), as the runner's decoder allows: a bigger one is a decompression bomb. */
 export const IMAGE_MAX_PIXELS = 40_000_000;
 
-export const tooLarge = (what: string, max: number) => new ApiError(413, "payload_too_large", `${what} exceeds ${Math.round(max / MiB)} MiB`);
+const formatSize = (bytes: number) => (bytes >= MiB ? `${Math.round(bytes / MiB)} MiB` : `${Math.round(bytes / 1024)} KiB`);
+export const tooLarge = (what: string, max: number) => new ApiError(413, "payload_too_large", `${what} exceeds ${formatSize(max)}`);
 
 /** Refuses by Content-Length before reading anything. */
 export function checkContentLength(header: string | null | undefined, max: number, what: string): void {

@@ -1,0 +1,95 @@
+// Per-field caps on a multipart body, enforced while it streams: the parser (@remix-run/multipart-
+// parser) only knows one cap for every part and only hands a part over once it is complete, so a
+// 40 MB `options` field would be read up to the 25 MiB file cap before being refused. This pass-
+// through stream follows just enough of the framing (the boundary and each part's `name`) to count
+// each part's bytes, and errors with 413 the moment a part passes its own cap; the parser itself
+// still does all the parsing.
+import { ApiError } from "../http/errors.js";
+import { tooLarge } from "./limits.js";
+
+const CRLF_CRLF = new Uint8Array([13, 10, 13, 10]);
+const MAX_HEADER_BYTES = 8 * 1024;
+
+/** Index of `needle` in `haystack` at or after `from`, or -1. */
+export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
+  const first = needle[0];
+  const last = haystack.length - needle.length;
+  for (let i = haystack.indexOf(first, from); i !== -1 && i <= last; i = haystack.indexOf(first, i + 1)) {
+    let j = 1;
+    while (j < needle.length && haystack[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+  }
+  return -1;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (!a.length) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * A pass-through stream that errors (413, naming the field) as soon as a part exceeds
+ * `limits[name]` (or `otherLimit` for other names), and (400) on a part header over 8 KiB.
+ */
+export function multipartPartLimits(boundary: string, limits: Readonly<Record<string, number>>, otherLimit: number): TransformStream<Uint8Array, Uint8Array> {
+  const encoder = new TextEncoder();
+  const opening = encoder.encode(`--${boundary}`);
+  const delimiter = encoder.encode(`\r\n--${boundary}`);
+  let mode: "start" | "headers" | "body" | "done" = "start";
+  let carry = new Uint8Array(0);
+  let name = "";
+  let limit = otherLimit;
+  let size = 0;
+
+  return new TransformStream({
+    transform(chunk, controller) {
+      controller.enqueue(chunk);
+      const data = concat(carry, chunk);
+      carry = new Uint8Array(0);
+      let at = 0;
+      while (mode !== "done") {
+        if (mode === "start") {
+          const found = indexOfBytes(data, opening, at);
+          if (found < 0) {
+            carry = data.slice(Math.max(at, data.length - opening.length + 1));
+            return;
+          }
+          at = found + opening.length;
+          mode = "headers";
+        } else if (mode === "headers") {
+          if (data.length - at >= 2 && data[at] === 45 && data[at + 1] === 45) {
+            mode = "done"; // "--": the closing delimiter
+            return;
+          }
+          const end = indexOfBytes(data, CRLF_CRLF, at);
+          if (end < 0) {
+            if (data.length - at > MAX_HEADER_BYTES) return controller.error(new ApiError(400, "invalid_request", "body: a multipart part's headers exceed 8 KiB"));
+            carry = data.slice(at);
+            return;
+          }
+          const headers = new TextDecoder().decode(data.subarray(at, end));
+          name = /\bname="([^"]*)"/i.exec(headers)?.[1] ?? "";
+          limit = limits[name] ?? otherLimit;
+          size = 0;
+          at = end + CRLF_CRLF.length;
+          mode = "body";
+        } else {
+          const found = indexOfBytes(data, delimiter, at);
+          // Without a delimiter, all but a possible delimiter prefix at the end is this part's content.
+          const contentEnd = found >= 0 ? found : Math.max(at, data.length - delimiter.length + 1);
+          size += contentEnd - at;
+          if (size > limit) return controller.error(tooLarge(name ? `the ${name} field` : "a multipart part", limit));
+          if (found < 0) {
+            carry = data.slice(contentEnd);
+            return;
+          }
+          at = found + delimiter.length;
+          mode = "headers";
+        }
+      }
+    },
+  });
+}

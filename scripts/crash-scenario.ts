@@ -1,0 +1,152 @@
+// The edge crash scenario shared by test/crash.test.ts (which asserts on it) and `npm run bench --
+// --only=hardening` (which reports its timings): `wrangler dev` (workerd, D1 and R2 on disk, the
+// Durable Objects) is SIGKILLed while clients are creating jobs, then restarted on the same state.
+// Clients retry with their Idempotency-Keys as a real client does after a dropped connection; a real
+// runner process reconnects by itself.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { applyLocalMigrations, createApiKey, freeLoopbackPort, killGroup, startWranglerDev, wranglerVar, type WranglerDev } from "./local-edge.js";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const FIXTURE = resolve(ROOT, "../shared/fixtures/rgbd/unidepth_demo");
+const FINISHED = ["completed", "failed", "cancelled"];
+
+export interface Submitted {
+  key: string;
+  jobId: string;
+  tries: number;
+  /** The answer came from the key's earlier attempt (its row was written before the crash). */
+  replayed: boolean;
+}
+
+export interface CrashReport {
+  jobs: number;
+  retriedCreations: number;
+  replayedCreations: number;
+  /** From the SIGKILL to the restarted edge answering /v1/health. */
+  downMs: number;
+  /** From the restarted edge answering to every unfinished job being held (queued or leased) by its hub again. */
+  restartToRequeuedMs: number;
+  /** From the restart to the last job ending. */
+  restartToAllEndedMs: number;
+  completed: number;
+  failed: number;
+  unfinished: number;
+}
+
+export interface CrashOutcome {
+  report: CrashReport;
+  created: Submitted[];
+  /** Every job of the tenant after the run, with its status and error code. */
+  jobs: { id: string; status: string; errorCode?: string }[];
+}
+
+function fixture(name: string): Buffer {
+  try {
+    return readFileSync(join(FIXTURE, name));
+  } catch {
+    throw new Error(`${FIXTURE}/${name} is missing: the crash scenario needs ../shared/fixtures beside the checkout`);
+  }
+}
+
+export async function runCrashScenario(jobCount: number, timeoutMs = 150_000): Promise<CrashOutcome> {
+  const image = fixture("rgb.png");
+  const state = mkdtempSync(join(tmpdir(), "spatial-crash-"));
+  const port = await freeLoopbackPort();
+  applyLocalMigrations(state);
+  let edge: WranglerDev = await startWranglerDev(state, port);
+  let runner: ChildProcess | undefined;
+  try {
+    const apiKey = await createApiKey(edge.base, "crash-tenant", { rateLimit: { perMinute: 100_000, burst: 100_000 } });
+    runner = spawn(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "apps/gpu-runner/src/main.ts"), "--edge", edge.base, "--token", wranglerVar("RUNNER_TOKEN"), "--runner-id", "crash-runner"], { cwd: ROOT, stdio: ["ignore", "ignore", "ignore"], detached: true });
+    const deadline = Date.now() + timeoutMs;
+    const get = async <T>(path: string, token = apiKey): Promise<T> => {
+      const res = await fetch(`${edge.base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+      return (await res.json()) as T;
+    };
+    const allJobs = async () => {
+      const out: { id: string; status: string }[] = [];
+      for (let cursor: string | null = null; ; ) {
+        const page: { jobs: { id: string; status: string }[]; nextCursor: string | null } = await get(`/v1/jobs?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+        out.push(...page.jobs);
+        if (!page.nextCursor) return out;
+        cursor = page.nextCursor;
+      }
+    };
+
+    const submissions = Array.from({ length: jobCount }, (_, i) => new Promise((r) => setTimeout(r, i * 15)).then(() => submit(port, apiKey, i, image, deadline)));
+    // SIGKILL while creations are in flight, then restart on the same state and port.
+    await new Promise((r) => setTimeout(r, 150));
+    await killGroup(edge.child, "SIGKILL");
+    const killedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 300));
+    edge = await startWranglerDev(state, port);
+    const restartedAt = Date.now();
+    const created = await Promise.all(submissions);
+
+    const admin = wranglerVar("ADMIN_TOKEN");
+    let requeuedAt = 0;
+    while (!requeuedAt && Date.now() < deadline) {
+      const [list, pool] = await Promise.all([allJobs(), get<{ queue: { jobId: string }[]; leases: { jobId: string }[] }>("/v1/admin/pools/default", admin)]);
+      const held = new Set([...pool.queue, ...pool.leases].map((q) => q.jobId));
+      if (list.every((j) => FINISHED.includes(j.status) || held.has(j.id))) requeuedAt = Date.now();
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    let final: { id: string; status: string }[] = [];
+    let endedAt = 0;
+    while (Date.now() < deadline) {
+      final = await allJobs();
+      if (final.every((j) => FINISHED.includes(j.status))) {
+        endedAt = Date.now();
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const jobs = await Promise.all(final.map(async (j) => ({ ...j, ...(j.status === "failed" ? { errorCode: (await get<{ error?: { code: string } }>(`/v1/jobs/${j.id}`)).error?.code } : {}) })));
+    const count = (s: string) => final.filter((j) => j.status === s).length;
+    return {
+      created,
+      jobs,
+      report: {
+        jobs: jobCount,
+        retriedCreations: created.filter((c) => c.tries > 1).length,
+        replayedCreations: created.filter((c) => c.replayed).length,
+        downMs: restartedAt - killedAt,
+        restartToRequeuedMs: requeuedAt ? requeuedAt - restartedAt : -1,
+        restartToAllEndedMs: endedAt ? endedAt - restartedAt : -1,
+        completed: count("completed"),
+        failed: count("failed"),
+        unfinished: final.length - count("completed") - count("failed") - count("cancelled"),
+      },
+    };
+  } finally {
+    if (runner) await killGroup(runner, "SIGKILL");
+    await killGroup(edge.child, "SIGKILL");
+  }
+}
+
+/** Creates job `i` with its Idempotency-Key, retrying on connection errors and 5xx like a client would. */
+async function submit(port: number, apiKey: string, i: number, image: Buffer, deadline: number): Promise<Submitted> {
+  const key = `crash-${i}`;
+  const options = JSON.stringify({ questions: ["How far is the cup from the couch on the left?"], intrinsics: { fx: 500 + i, fy: 500 + i, cx: 319.5, cy: 239.5 } });
+  for (let tries = 1; ; tries++) {
+    const form = new FormData();
+    form.set("image", new Blob([image], { type: "image/png" }), "rgb.png");
+    form.set("options", options);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/v1/jobs`, { method: "POST", headers: { authorization: `Bearer ${apiKey}`, "idempotency-key": key }, body: form, signal: AbortSignal.timeout(15_000) });
+      if (res.status === 200 || res.status === 202) {
+        return { key, jobId: ((await res.json()) as { job: { id: string } }).job.id, tries, replayed: res.headers.get("idempotent-replayed") === "true" };
+      }
+      if (res.status < 500) throw new Error(`job ${i}: HTTP ${res.status} ${await res.text()}`);
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith(`job ${i}:`)) throw err;
+      // The edge is down or the connection dropped: retry with the same key.
+    }
+    if (Date.now() > deadline) throw new Error(`job ${i} could not be created before the deadline`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
