@@ -14,16 +14,20 @@ const shot = (name: string) => page.screenshot({ path: join(REPORTS, `dashboard-
 const NYU_K = "518.8579, 519.46961, 325.58245, 253.73617";
 let jobUrl: string;
 const pageErrors: string[] = [];
+const foreignRequests: string[] = [];
 
 beforeAll(async () => {
   stack = await startDashboardStack();
   page = stack.page;
   page.on("pageerror", (e) => pageErrors.push(e.message));
+  // The page works offline: every request it makes goes to the local worker.
+  page.on("request", (r) => { if (!r.url().startsWith(stack.base) && !/^(data|blob):/.test(r.url())) foreignRequests.push(r.url()); });
 }, 120_000);
 
 // No state of the page may come from an uncaught error or an unhandled rejection.
 afterEach(() => {
   expect(pageErrors).toEqual([]);
+  expect(foreignRequests).toEqual([]);
 });
 
 afterAll(async () => {
