@@ -75,10 +75,14 @@ async function stability(pipeline: PerceptionPipeline, f: Fixture, trials: numbe
       return { label: d.label, score: d.score, box2d: box };
     });
     const { graph } = await pipeline.perceive({ image: f.rgb, intrinsics: f.intrinsics, depth: { input: f.depth, unitsPerMetre: f.unitsPerMetre }, objects });
-    graph.objects.forEach((o, i) => {
+    // Objects without 3D are listed apart (graph.unlocated): index by id ("obj-<detection index>").
+    const indexOf = (id: string) => Number(id.slice(4));
+    graph.objects.forEach((o) => {
+      const i = indexOf(o.id);
       if (o.pointCount === 0 || o.attributes.truncated) return;
       sizes[i][0].push(o.box.widthM); sizes[i][1].push(o.box.heightM); sizes[i][2].push(o.box.lengthM);
-      graph.objects.forEach((p, j) => {
+      graph.objects.forEach((p) => {
+        const j = indexOf(p.id);
         if (j <= i || p.pointCount === 0 || p.attributes.truncated) return;
         const key = `${i}-${j}`;
         (distances.get(key) ?? distances.set(key, []).get(key)!).push(Math.hypot(...[0, 1, 2].map((a) => o.box.center[a] - p.box.center[a])));
@@ -100,9 +104,9 @@ async function priors(pipeline: PerceptionPipeline, f: Fixture) {
   // Object level: the same detections lifted with priors depth vs with the real depth.
   const withPriors = await pipeline.perceive({ image: f.rgb, intrinsics: f.intrinsics, objects: withInput.detections.map((d) => ({ label: d.label, score: d.score, box2d: d.box2d })) });
   const objectErrors: number[] = [];
-  withInput.graph.objects.forEach((o, i) => {
-    const p = withPriors.graph.objects[i];
-    if (o.pointCount === 0 || p.pointCount === 0) return;
+  withInput.graph.objects.forEach((o) => {
+    const p = withPriors.graph.objects.find((q) => q.id === o.id);
+    if (!p || o.pointCount === 0 || p.pointCount === 0) return;
     const zTrue = Math.hypot(...o.centerCam), zEst = Math.hypot(...p.centerCam);
     objectErrors.push(Math.abs(zEst - zTrue) / zTrue);
   });

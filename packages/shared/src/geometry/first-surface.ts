@@ -80,16 +80,19 @@ export function firstSurface(zM: ArrayLike<number>, central: ArrayLike<boolean |
   while (chosen.b1 < bins - 1 && count[chosen.b1 + 1] > 0) chosen.b1++;
   const nearM = Math.exp(lnMin + chosen.b0 * binLn) * (1 - 1e-9);
   const farM = Math.min(Math.exp(lnMin + (chosen.b1 + 1) * binLn), nearM + maxDepthExtentM);
-  let inWindow = 0;
-  const behind: number[] = [];
+  let inWindow = 0, behindCount = 0;
   for (let i = 0; i < n; i++) {
     const z = zM[i];
-    if (!(z > 0 && z < Infinity)) continue;
     if (z >= nearM && z <= farM) inWindow++;
-    else if (z > farM) behind.push(z);
+    else if (z > farM && z < Infinity) behindCount++;
   }
   // A low quantile, not the minimum: a stray flying pixel just behind the object is no wall.
-  behind.sort((a, b) => a - b);
-  const behindM = behind.length ? behind[Math.floor(0.1 * behind.length)] : Infinity;
+  let behindM = Infinity;
+  if (behindCount > 0) {
+    const behind = new Float64Array(behindCount);
+    for (let i = 0, b = 0; i < n; i++) if (zM[i] > farM && zM[i] < Infinity) behind[b++] = zM[i];
+    behind.sort();
+    behindM = behind[Math.floor(0.1 * behindCount)];
+  }
   return { nearM, farM, count: inWindow, behindM };
 }

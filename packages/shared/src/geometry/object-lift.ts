@@ -67,27 +67,29 @@ export function liftObject(pointsCam: Points, pixelIndex: Uint32Array, target: L
   }
   // 2. First surface, weighted by the middle half of the box.
   const qx = (x2 - x1) / 4, qy = (y2 - y1) / 4;
-  const zs: number[] = [], central: boolean[] = [], index: number[] = [];
+  const zs = new Float32Array(n), central = new Uint8Array(n), index = new Uint32Array(n);
+  let m = 0;
   for (let i = 0; i < n; i++) {
     if (!keep[i]) continue;
-    const u = pixelIndex[i] % W, v = Math.floor(pixelIndex[i] / W);
-    zs.push(pointsCam[3 * i + 2]);
-    central.push(u >= x1 + qx && u <= x2 - qx && v >= y1 + qy && v <= y2 - qy);
-    index.push(i);
+    const u = pixelIndex[i] % W, v = (pixelIndex[i] - u) / W;
+    zs[m] = pointsCam[3 * i + 2];
+    central[m] = u >= x1 + qx && u <= x2 - qx && v >= y1 + qy && v <= y2 - qy ? 1 : 0;
+    index[m++] = i;
   }
   const maxDepthExtentM = prior ? 1.25 * Math.hypot(prior.widthM, prior.lengthM, prior.heightM) : Infinity;
-  const surface = firstSurface(zs, central, { maxDepthExtentM });
+  const surface = firstSurface(zs.subarray(0, m), central.subarray(0, m), { maxDepthExtentM });
   if (!surface) return { located: false, reason: "no depth readings on the object itself (only the ground it stands on)" };
-  const selected: number[] = [];
-  for (let j = 0; j < zs.length; j++) if (zs[j] >= surface.nearM && zs[j] <= surface.farM) selected.push(index[j]);
-  const fg = new Float32Array(selected.length * 3);
-  const fgCentral: number[][] = [[], [], []];
-  selected.forEach((i, j) => {
-    fg[3 * j] = pointsCam[3 * i]; fg[3 * j + 1] = pointsCam[3 * i + 1]; fg[3 * j + 2] = pointsCam[3 * i + 2];
-    const u = pixelIndex[i] % W, v = Math.floor(pixelIndex[i] / W);
-    if (u >= x1 + qx && u <= x2 - qx && v >= y1 + qy && v <= y2 - qy) for (let a = 0; a < 3; a++) fgCentral[a].push(pointsCam[3 * i + a]);
-  });
-  const anchorCam = fgCentral[2].length ? (fgCentral.map(median) as Vec3) : undefined;
+  let count = 0, centralCount = 0;
+  for (let j = 0; j < m; j++) if (zs[j] >= surface.nearM && zs[j] <= surface.farM) { count++; if (central[j]) centralCount++; }
+  const fg = new Float32Array(count * 3);
+  const cx = new Float32Array(centralCount), cy = new Float32Array(centralCount), cz = new Float32Array(centralCount);
+  for (let j = 0, o = 0, c = 0; j < m; j++) {
+    if (!(zs[j] >= surface.nearM && zs[j] <= surface.farM)) continue;
+    const i = index[j];
+    fg[o++] = pointsCam[3 * i]; fg[o++] = pointsCam[3 * i + 1]; fg[o++] = pointsCam[3 * i + 2];
+    if (central[j]) { cx[c] = pointsCam[3 * i]; cy[c] = pointsCam[3 * i + 1]; cz[c++] = pointsCam[3 * i + 2]; }
+  }
+  const anchorCam: Vec3 | undefined = centralCount ? [median(cx), median(cy), median(cz)] : undefined;
 
   // 3. Visible extent.
   const extracted: ExtractedObject | null = extractObject(fg, ctx.worldFromCam, { sampleSpacingM: ctx.sampleSpacingM?.(fg) ?? 0, ...(anchorCam ? { anchorCam } : {}) });
@@ -110,14 +112,14 @@ export function liftObject(pointsCam: Points, pixelIndex: Uint32Array, target: L
     };
   }
   // 5. Few points: a typical box at their median depth, or nothing.
-  if (selected.length < MIN_POINTS_FOR_PLACEMENT) return { located: false, reason: `only ${selected.length} depth reading${selected.length === 1 ? "" : "s"} on the object` };
-  if (!prior) return { located: false, reason: `only ${selected.length} depth readings on the object and no typical size known for "${target.label}" to complete it` };
-  const zMedian = median(Array.from({ length: selected.length }, (_, j) => fg[3 * j + 2]));
+  if (count < MIN_POINTS_FOR_PLACEMENT) return { located: false, reason: `only ${count} depth reading${count === 1 ? "" : "s"} on the object` };
+  if (!prior) return { located: false, reason: `only ${count} depth readings on the object and no typical size known for "${target.label}" to complete it` };
+  const zMedian = median(fgDepths(fg));
   const k = ctx.intrinsics;
   const u = (x1 + x2) / 2, v = (y1 + y2) / 2;
   const nearPointWorld = applyToPoint(ctx.worldFromCam, [((u - k.cx) / k.fx) * zMedian, ((v - k.cy) / k.fy) * zMedian, zMedian]);
   const placed = boxFromPrior(prior, { nearPointWorld, apparentWidthM: ((x2 - x1) * zMedian) / k.fx, cameraWorld, groundKnown: !!plane });
-  return { located: true, box: placed.box, extentSource: placed.extentSource, shape: "rectangle", centerCam: applyToPoint(camFromWorld, placed.box.center), pointCount: selected.length };
+  return { located: true, box: placed.box, extentSource: placed.extentSource, shape: "rectangle", centerCam: applyToPoint(camFromWorld, placed.box.center), pointCount: count };
 }
 
 /**
@@ -126,13 +128,20 @@ export function liftObject(pointsCam: Points, pixelIndex: Uint32Array, target: L
  * returns nothing from dark glass, a roof seen edge-on holds no row).
  */
 function topFromBox(fg: Points, box2d: readonly number[], ctx: LiftContext): number {
-  const zs = Array.from({ length: fg.length / 3 }, (_, j) => fg[3 * j + 2]).sort((a, b) => a - b);
+  const zs = fgDepths(fg).sort();
   const zNear = zs[Math.floor(0.1 * zs.length)];
   const k = ctx.intrinsics, u = (box2d[0] + box2d[2]) / 2, v = box2d[1];
   return applyToPoint(ctx.worldFromCam, [((u - k.cx) / k.fx) * zNear, ((v - k.cy) / k.fy) * zNear, zNear])[2];
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
+function fgDepths(points: Points): Float32Array {
+  const zs = new Float32Array(points.length / 3);
+  for (let j = 0; j < zs.length; j++) zs[j] = points[3 * j + 2];
+  return zs;
+}
+
+/** Upper median; sorts a copy (typed-array sort: numeric, fast). */
+function median(xs: Float32Array): number {
+  const s = Float32Array.from(xs).sort();
   return s[s.length >> 1];
 }
