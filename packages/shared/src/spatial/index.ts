@@ -12,3 +12,4 @@ export * from "./query.js";
 export * from "./answer.js";
 export * from "./understand.js";
 export * from "./synthesize.js";
+export * from "./program/index.js";
