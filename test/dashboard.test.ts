@@ -101,6 +101,20 @@ describe("the dashboard", () => {
     await expect.poll(() => page.locator(".scene-table tbody tr.selected small").textContent()).toBe(expected);
     expect(await page.evaluate("window.spatialScene.selectedId")).toBe(expected);
 
+    // Click an object's box in the 3D view: the table follows.
+    await page.getByRole("button", { name: "Reset view" }).click();
+    const scene3d = page.locator("canvas.scene3d");
+    await scene3d.scrollIntoViewIfNeeded();
+    const onScreen = (await page.evaluate(`(${JSON.stringify(view.scene.objects.map((o) => o.id))}).map((id) => ({ id, at: window.spatialScene.screenPointOf(id) })).filter((o) => o.at)`)) as { id: string; at: { x: number; y: number } }[];
+    const pick = onScreen.find((o) => o.id !== expected)!;
+    expect(pick, "an object other than the selected one is in view").toBeTruthy();
+    await scene3d.click({ position: pick.at });
+    // The box nearest the camera along that ray wins, which may be another object drawn in front.
+    await expect.poll(() => page.evaluate("window.spatialScene.selectedId")).not.toBe(expected);
+    const picked = (await page.evaluate("window.spatialScene.selectedId")) as string | null;
+    expect(picked).toMatch(/^obj-/);
+    expect(await page.locator(".scene-table tbody tr.selected small").textContent()).toBe(picked);
+
     // The unit switch converts every length.
     await page.getByLabel("length unit").selectOption("ft");
     expect(await page.locator(".scene-table tbody tr").first().textContent()).toMatch(/\d+\.\d{2} ft/);

@@ -134,6 +134,15 @@ export class SceneRenderer {
     return this.selected;
   }
 
+  /** Where an object's 3D box centre lands on the canvas, in CSS pixels from its top left (null if unknown or behind the view). */
+  screenPointOf(objectId: string): { x: number; y: number } | null {
+    const node = this.nodes.get(objectId);
+    if (!node) return null;
+    const p = node.fill.position.clone().project(this.camera);
+    if (p.z > 1 || Math.abs(p.x) > 1 || Math.abs(p.y) > 1) return null;
+    return { x: ((p.x + 1) / 2) * this.canvas.clientWidth, y: ((1 - p.y) / 2) * this.canvas.clientHeight };
+  }
+
   resetView(): void {
     this.camera.position.copy(this.home.position);
     this.controls.target.copy(this.home.target);
