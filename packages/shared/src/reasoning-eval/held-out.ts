@@ -175,24 +175,24 @@ function sceneQuestions({ graph, truth }: Lifted, rng: () => number): EvalQuesti
   const [pa, pb] = [...T].sort(() => rng() - 0.5);
   const A = nameOf(pa), B = nameOf(pb);
   const qualitative: Array<[Relation, string[], "bool" | "choice"]> = [
-    ["left", [`Would I find ${A} on the left side of ${B}?`, `From my viewpoint, is ${A} left of ${B}?`, `Relative to ${B}, is ${A} more to the left?`], "bool"],
-    ["left", [`Which one is further left: ${A} or ${B}?`, `${A} or ${B} — which is more to the left?`], "choice"],
-    ["in_front", [`Is ${A} nearer to me than ${B}?`, `Is ${A} in front of ${B} from the camera's view?`, `Is ${A} closer to the viewer than ${B} is?`], "bool"],
-    ["in_front", [`Which is nearer to me, ${A} or ${B}?`, `Which of ${A} and ${B} is closer to the camera?`], "choice"],
-    ["taller", [`Relative to ${B}, is ${A} taller?`, `Does ${A} stand taller than ${B}?`, `Is ${A} higher than ${B} from bottom to top?`], "bool"],
+    ["left", [`Would I find ${A} on the left side of ${B}?`, `From my viewpoint, is ${A} left of ${B}?`, `Relative to ${B}, is ${A} more to the left?`, `Is ${A} positioned to the left of ${B}?`, `Does ${A} sit further left than ${B}?`, `Looking at the photo, is ${A} on ${B}'s left?`], "bool"],
+    ["left", [`Which one is further left: ${A} or ${B}?`, `${A} or ${B} — which is more to the left?`, `Between ${B} and ${A}, which one is on the left?`, `Which is more leftward, ${A} or ${B}?`], "choice"],
+    ["in_front", [`Is ${A} nearer to me than ${B}?`, `Is ${A} in front of ${B} from the camera's view?`, `Is ${A} closer to the viewer than ${B} is?`, `Is ${A} more in the foreground than ${B}?`, `Does ${A} stand ahead of ${B}?`], "bool"],
+    ["in_front", [`Which is nearer to me, ${A} or ${B}?`, `Which of ${A} and ${B} is closer to the camera?`, `Which one is further forward, ${B} or ${A}?`], "choice"],
+    ["taller", [`Relative to ${B}, is ${A} taller?`, `Does ${A} stand taller than ${B}?`, `Is ${A} higher than ${B} from bottom to top?`, `Is ${A} of greater height than ${B}?`, `Would ${A} tower over ${B}?`], "bool"],
     ["taller", [`Which one stands taller, ${A} or ${B}?`, `Of ${B} and ${A}, which is taller?`], "choice"],
-    ["wider", [`Relative to ${B}, is ${A} wider?`, `Is ${A} broader than ${B}?`], "bool"],
-    ["bigger", [`Is ${A} larger than ${B}?`, `Does ${A} take up more space than ${B}?`, `Compared with ${B}, is ${A} bigger?`], "bool"],
+    ["wider", [`Relative to ${B}, is ${A} wider?`, `Is ${A} broader than ${B}?`, `Does ${A} have a larger width than ${B}?`, `Is ${A} wider than ${B} from side to side?`], "bool"],
+    ["bigger", [`Is ${A} larger than ${B}?`, `Does ${A} take up more space than ${B}?`, `Compared with ${B}, is ${A} bigger?`, `Is ${A} bulkier than ${B}?`, `Is ${A} the bigger of the two, compared to ${B}?`], "bool"],
     ["bigger", [`Which takes up more space, ${A} or ${B}?`, `Which is larger overall, ${B} or ${A}?`], "choice"],
   ];
   const [relation, phrasings, form] = pick(rng, qualitative);
   const sign = clearSign(relation, pa, pb);
   if (sign !== 0) ask("paraphrase", `${relation} (${form})`, pick(rng, phrasings), form === "bool" ? { kind: "bool", bool: sign > 0 } : { kind: "choice", id: sign > 0 ? pa.id : pb.id });
   const quantitative: Array<[string, string[], number]> = [
-    ["distance", [`How far apart are ${A} and ${B}?`, `What's the distance from ${A} to ${B}?`, `How many meters separate ${A} and ${B}?`, `Roughly how far is ${A} from ${B} in feet?`], centreDistance(pa, pb)],
-    ["height", [`How tall is ${A}?`, `What is the height of ${A} in inches?`, `How high is ${A}, top to bottom?`], pa.box.heightM],
-    ["width", [`How wide is ${A}?`, `What is the width of ${A} in centimeters?`], pa.box.widthM],
-    ["camera distance", [`How far is ${A} from me?`, `How far away is ${A}?`, `What is the distance between the camera and ${A}?`], range(pa)],
+    ["distance", [`How far apart are ${A} and ${B}?`, `What's the distance from ${A} to ${B}?`, `How many meters separate ${A} and ${B}?`, `Roughly how far is ${A} from ${B} in feet?`, `Can you measure the distance between ${A} and ${B}?`, `Give me the distance between ${A} and ${B} in centimeters.`], centreDistance(pa, pb)],
+    ["height", [`How tall is ${A}?`, `What is the height of ${A} in inches?`, `How high is ${A}, top to bottom?`, `What's ${A}'s height?`, `Measure the height of ${A}.`], pa.box.heightM],
+    ["width", [`How wide is ${A}?`, `What is the width of ${A} in centimeters?`, `How broad is ${A}?`, `What's the width of ${A}, side to side?`], pa.box.widthM],
+    ["camera distance", [`How far is ${A} from me?`, `How far away is ${A}?`, `What is the distance between the camera and ${A}?`, `How far is ${A} from the camera in meters?`, `How distant is ${A} from the viewer?`], range(pa)],
   ];
   const [qFamily, qPhrasings, valueM] = pick(rng, quantitative);
   ask("paraphrase", qFamily, pick(rng, qPhrasings), { kind: "value", valueM, toleranceShare: 0.25 });

@@ -122,7 +122,21 @@ function identify(ctx: Context, p: Extract<Program, { op: "identify" }>): Outcom
   if (s.camera || s.objects.length !== 1) return text(ctx, s.camera ? "That is the camera." : `No single object matches "${p.target.kind === "objects" ? p.target.text : "that"}".`, s.objects.map((o) => o.id));
   const refused = noDepth(ctx, s.objects);
   if (refused) return refused;
-  return render.identify(ctx.graph, ctx.trace, p.target, s.objects[0], s.phrase);
+  const answer = render.identify(ctx.graph, ctx.trace, p.target, s.objects[0], s.phrase);
+  return withTruncationNote(ctx, answer, p.target.kind === "objects" ? p.target.pick?.key : undefined, s.objects[0]);
+}
+
+/**
+ * Sizes of objects cut off by the image border are lower bounds (scene-graph.ts `truncated`): when
+ * a size superlative or ranking passed over such an object, the sentence says so.
+ */
+function withTruncationNote(ctx: Context, answer: Outcome, key: string | undefined, chosen: SceneObject | null): Outcome {
+  if (key !== "height" && key !== "width" && key !== "volume") return answer;
+  const considered = new Set(ctx.trace.filter((t) => t.op === "select").flatMap((t) => t.objectIds));
+  const cut = ctx.graph.objects.filter((o) => considered.has(o.id) && o.attributes.truncated && o.id !== chosen?.id);
+  if (cut.length === 0) return answer;
+  const names = cut.map((o) => describe(ctx.graph, o));
+  return { ...answer, text: `${answer.text} (${render.joinAnd(names)} ${cut.length === 1 ? "is" : "are"} cut off by the image border, so ${cut.length === 1 ? "its" : "their"} size is only a lower bound.)` };
 }
 
 function referenceOf(ctx: Context, selector: Selector | undefined): { object: SceneObject | null; name: string } | Outcome {
@@ -144,7 +158,7 @@ function rank(ctx: Context, p: Extract<Program, { op: "rank" }>): Outcome {
   const values = new Map(objects.map((o) => [o.id, keyValue(p.key, o, reference.object)]));
   const sorted = [...objects].sort((a, b) => sign * (values.get(a.id)! - values.get(b.id)!));
   ctx.trace.push({ op: "rank", detail: `order by ${p.key}${p.key === "distance" ? ` to ${reference.name}` : ""}, ${p.order === "max" ? "largest" : "smallest"} first: ${sorted.map((o) => `${o.id} ${round3(values.get(o.id)!)}`).join(", ")}`, objectIds: sorted.map((o) => o.id) });
-  return render.rank(ctx.graph, ctx.trace, p.target, sorted, (o) => values.get(o.id)!, p.key, p.order, reference.name, KEY_IS_LENGTH[p.key]);
+  return withTruncationNote(ctx, render.rank(ctx.graph, ctx.trace, p.target, sorted, (o) => values.get(o.id)!, p.key, p.order, reference.name, KEY_IS_LENGTH[p.key]), p.key, null);
 }
 
 function relate(ctx: Context, p: Extract<Program, { op: "relate" }>): Outcome {

@@ -199,7 +199,7 @@ function newOperation(cue: string, mentions: Mention[], ctx: MentionContext, que
   }
   const camera = mentions.findIndex((x) => x.selector.kind === "camera");
   const objects = mentions.filter((x) => x.selector.kind === "objects");
-  if (objects.length === 1 && (/\bhow (?:far|close|near)\b|\bdistance\b/.test(cue)) && (camera >= 0 || /\bhow far away (?:is|are) @\d+ ?$/.test(cue))) {
+  if (objects.length === 1 && (/\bhow (?:far|close|near|distant)\b|\bdistance\b/.test(cue)) && (camera >= 0 || /\bhow far away (?:is|are) @\d+ ?$/.test(cue))) {
     return { op: "measure", family: "distance", a: objects[0].selector, b: { kind: "camera" }, unit };
   }
   return null;

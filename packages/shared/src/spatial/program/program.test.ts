@@ -117,6 +117,13 @@ describe("questions as programs", () => {
     expect(answerQuestion("What is the diameter of the white cup?", kitchen).value_m).toBe(0.08);
   });
 
+  it("a size superlative says when an object it passed over is cut off by the image border", () => {
+    const g = makeGraph([{ label: "box", center: [0, 3, 0.3], size: [0.6, 0.6, 0.6] }, { label: "box", center: [1, 3, 0.2], size: [0.4, 0.4, 0.4] }]);
+    g.objects[1].attributes.truncated = true;
+    expect(answerQuestion("What is the biggest box?", g).text).toMatch(/is cut off by the image border, so its size is only a lower bound/);
+    expect(answerQuestion("Which box is closest to the camera?", g).text).not.toMatch(/cut off/);
+  });
+
   it("an equilateral triangle within the stated tolerance", () => {
     const cans = (third: [number, number]) => makeGraph([
       { label: "bottle", center: [-0.5, 3, 0.1], size: [0.07, 0.07, 0.2] },
