@@ -70,6 +70,12 @@ describe("the dashboard", () => {
     expect(await page.locator(".scene-table tbody tr").count()).toBeGreaterThan(0);
     await shot("done");
 
+    // Screen-reader basics: every control has an accessible name.
+    const unnamed = await page.evaluate(`[...document.querySelectorAll("input, select, textarea, button")]
+      .filter((el) => !(el.labels?.length || el.getAttribute("aria-label") || el.textContent.trim()))
+      .map((el) => el.outerHTML.slice(0, 80))`);
+    expect(unnamed).toEqual([]);
+
     // Rotate by dragging: the drawn pixels change.
     const box = (await page.locator("canvas.scene3d").boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);

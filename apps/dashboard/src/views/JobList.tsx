@@ -35,6 +35,13 @@ export function JobList(props: { client: SpatialClient; baseUrl: string; apiKey:
     }
   };
   useEffect(() => { void load(); }, [props.refresh]);
+  // While a listed job is still queued or running, its row is refreshed every few seconds.
+  const unfinished = jobs.some((j) => j.status === "queued" || j.status === "running");
+  useEffect(() => {
+    if (!unfinished) return;
+    const timer = setInterval(() => void load(), 3000);
+    return () => clearInterval(timer);
+  }, [unfinished]);
 
   return (
     <nav class="card job-list" aria-labelledby="jobs-title">
