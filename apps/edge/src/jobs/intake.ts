@@ -18,7 +18,7 @@ import {
 import { JobOptions } from "@spatial/shared/protocol";
 import { ApiError, badRequest, parseOr400 } from "../http/errors.js";
 import { fetchImage, type FetchImageOptions } from "./fetch-image.js";
-import { checkContentLength, DEPTH_MAX_BYTES, IMAGE_MAX_BYTES, limitStream, MULTIPART_MAX_BYTES, OPTIONS_MAX_BYTES, readLimited, tooLarge } from "./limits.js";
+import { checkContentLength, DEPTH_MAX_BYTES, IMAGE_MAX_BYTES, MULTIPART_MAX_BYTES, OPTIONS_MAX_BYTES, readLimited, tooLarge } from "./limits.js";
 import { multipartPartLimits } from "./part-limits.js";
 import { imageSize, pngHeader, sniffImage, type ImageSize } from "./sniff.js";
 
@@ -64,10 +64,11 @@ export async function resolveImage(intake: Intake, fetchOptions: FetchImageOptio
 async function readMultipart(request: Request): Promise<Intake> {
   checkContentLength(request.headers.get("Content-Length"), MULTIPART_MAX_BYTES, "the request body");
   const boundary = getMultipartBoundary(request.headers.get("Content-Type") ?? "");
-  if (!boundary || !request.body) throw badRequest("body", "malformed multipart/form-data (no boundary or no body)");
+  const source = request.body;
+  if (!boundary || !source) throw badRequest("body", "malformed multipart/form-data (no boundary or no body)");
   const fields = new Map<string, Uint8Array | string>();
+  const stream = source.pipeThrough(multipartPartLimits(boundary, PART_LIMITS, OPTIONS_MAX_BYTES));
   try {
-    const stream = limitStream(request.body, MULTIPART_MAX_BYTES, "the request body").pipeThrough(multipartPartLimits(boundary, PART_LIMITS, OPTIONS_MAX_BYTES));
     for await (const part of parseMultipartStream(stream, { boundary, maxParts: 3, maxHeaderSize: 8 * 1024, maxFileSize: IMAGE_MAX_BYTES, maxTotalSize: MULTIPART_MAX_BYTES })) {
       const name = part.name ?? "";
       const limit = PART_LIMITS[name];
@@ -77,7 +78,9 @@ async function readMultipart(request: Request): Promise<Intake> {
       fields.set(name, part.isFile ? part.bytes : part.text);
     }
   } catch (err) {
-    await request.body.cancel().catch(() => {});
+    // The rest of the upload is never read. (A client still sending it may see its connection
+    // close under it: the status line arrives, over `wrangler dev`'s proxy the body sometimes not.)
+    await stream.cancel().catch(() => {});
     throw multipartError(err);
   }
 

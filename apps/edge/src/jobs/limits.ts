@@ -25,20 +25,6 @@ export function checkContentLength(header: string | null | undefined, max: numbe
   if (header && Number(header) > max) throw tooLarge(what, max);
 }
 
-/** The stream, erroring with 413 as soon as more than `max` bytes have passed through it. */
-export function limitStream(stream: ReadableStream<Uint8Array>, max: number, what: string): ReadableStream<Uint8Array> {
-  let total = 0;
-  return stream.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        total += chunk.byteLength;
-        if (total > max) controller.error(tooLarge(what, max));
-        else controller.enqueue(chunk);
-      },
-    }),
-  );
-}
-
 /** Reads a stream to the end, failing with 413 as soon as it passes `max` bytes. */
 export async function readLimited(stream: ReadableStream<Uint8Array> | null, max: number, what: string): Promise<Uint8Array> {
   if (!stream) return new Uint8Array();
