@@ -88,9 +88,11 @@ export function ImageView(props: ImageViewProps) {
       const text = `${b.label} ${(b.score * 100).toFixed(0)}%`;
       const w = ctx.measureText(text).width + 8, h = parseInt(ctx.font, 10) + 6;
       ctx.fillStyle = objectCss(b.color, focus && !on ? 0.5 : 0.9);
-      ctx.fillRect(x1, Math.max(0, y1 - h), w, h);
+      // The label sits above the box, kept inside the picture at its edges.
+      const lx = Math.max(0, Math.min(x1, c.width - w)), ly = Math.max(0, y1 - h);
+      ctx.fillRect(lx, ly, w, h);
       ctx.fillStyle = "#fff";
-      ctx.fillText(text, x1 + 4, Math.max(0, y1 - h) + 3);
+      ctx.fillText(text, lx + 4, ly + 3);
     }
     c.dataset.boxes = String(props.boxes.length);
     if (props.boxes.length > 0 && performance.getEntriesByName("first-box").length === 0) performance.mark("first-box");
