@@ -131,6 +131,21 @@ export function fitSphere(points: Points): { center: [number, number, number]; r
   return { center: [c[0] + mx, c[1] + my, c[2] + mz], radius, rms: Math.sqrt(sq / n) };
 }
 
+/** Extent of 2D points across their principal direction (the footprint's thickness). */
+function minorExtent(xy: Float64Array): number {
+  const n = xy.length >> 1;
+  let mx = 0, my = 0;
+  for (let i = 0; i < n; i++) { mx += xy[2 * i]; my += xy[2 * i + 1]; }
+  mx /= n; my /= n;
+  let cxx = 0, cxy = 0, cyy = 0;
+  for (let i = 0; i < n; i++) { const dx = xy[2 * i] - mx, dy = xy[2 * i + 1] - my; cxx += dx * dx; cxy += dx * dy; cyy += dy * dy; }
+  const angle = 0.5 * Math.atan2(2 * cxy, cxx - cyy) + Math.PI / 2;
+  const ux = Math.cos(angle), uy = Math.sin(angle);
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < n; i++) { const v = xy[2 * i] * ux + xy[2 * i + 1] * uy; if (v < lo) lo = v; if (v > hi) hi = v; }
+  return hi - lo;
+}
+
 function solve3(m: Float64Array, b: Float64Array): [number, number, number] | null {
   const det = m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
   const scale = Math.abs(m[0]) + Math.abs(m[4]) + Math.abs(m[8]);
@@ -169,7 +184,9 @@ export function fitUprightBox(pointsWorld: Points): FootprintFit {
     // Fit the footprint's outline, not all of it: a visible top face fills the disc's interior.
     const hull = convexHull2d(xy);
     const circle = hull.length >= 2 * 8 ? fitCircle(hull) : null;
-    if (circle && circle.rms < ROUND_FIT_TOLERANCE * circle.radius && circle.radius < spanM) {
+    // A flat face has no sagitta: the visible part of a round object bulges at least a quarter of
+    // its radius towards the camera, a nearly straight sliver of points does not, whatever fits it.
+    if (circle && circle.rms < ROUND_FIT_TOLERANCE * circle.radius && circle.radius < spanM && minorExtent(xy) >= 0.25 * circle.radius) {
       const d = 2 * circle.radius;
       return { shape: "circle", box: { center: [circle.center[0], circle.center[1], (z0 + z1) / 2], widthM: d, lengthM: d, heightM: z1 - z0, yawRad: 0 } };
     }

@@ -44,13 +44,16 @@ export type ExtentSource = z.infer<typeof ExtentSource>;
 export const ExtentSources = z.object({ width: ExtentSource, length: ExtentSource, height: ExtentSource });
 export type ExtentSources = z.infer<typeof ExtentSources>;
 
+/** A reason is one sentence; labels may be long open-vocabulary phrases, reasons quote them. */
+const MAX_REASON_CHARS = 2 * MAX_LABEL_CHARS + 200;
+
 /** A detected object with no trustworthy 3D: listed, never given a made-up position. */
 export const UnlocatedObject = z.object({
-  label: z.string(),
+  label: z.string().max(MAX_LABEL_CHARS),
   score: z.number().min(0).max(1),
   box2d: z.tuple([z.number(), z.number(), z.number(), z.number()]),
   /** Why it has no position, in words ("no depth readings inside its box"). */
-  reason: z.string(),
+  reason: z.string().max(MAX_REASON_CHARS),
 });
 export type UnlocatedObject = z.infer<typeof UnlocatedObject>;
 
@@ -113,6 +116,6 @@ export const SceneGraph = z.object({
   frame: SceneFrame,
   objects: z.array(SceneObject).max(MAX_SCENE_OBJECTS),
   /** Detected objects without trustworthy 3D (no depth on them, nothing to place them by): not in `objects`. */
-  unlocated: z.array(UnlocatedObject).optional(),
+  unlocated: z.array(UnlocatedObject).max(MAX_SCENE_OBJECTS).optional(),
 });
 export type SceneGraph = z.infer<typeof SceneGraph>;
