@@ -103,14 +103,15 @@ async function priors(pipeline: PerceptionPipeline, f: Fixture) {
   const pixels = evaluateDepthAgainstReference(priorsDepth.depth, reference);
   // Object level: the same detections lifted with priors depth vs with the real depth.
   const withPriors = await pipeline.perceive({ image: f.rgb, intrinsics: f.intrinsics, objects: withInput.detections.map((d) => ({ label: d.label, score: d.score, box2d: d.box2d })) });
-  const objectErrors: number[] = [];
+  const objectErrors: number[] = [], objectRatios: number[] = [];
   withInput.graph.objects.forEach((o) => {
     const p = withPriors.graph.objects.find((q) => q.id === o.id);
     if (!p || o.pointCount === 0 || p.pointCount === 0) return;
     const zTrue = Math.hypot(...o.centerCam), zEst = Math.hypot(...p.centerCam);
     objectErrors.push(Math.abs(zEst - zTrue) / zTrue);
+    objectRatios.push(zEst / zTrue);
   });
-  return { absRel: pixels.absRel, delta125: pixels.delta125, coverage: pixels.coverage, comparedPixels: pixels.comparedPixels, cameraFrom: priorsDepth.cameraFrom, objectDistanceRelErrMedian: median(objectErrors), objectDistanceRelErrP90: quantile(objectErrors, 0.9), objectsCompared: objectErrors.length };
+  return { absRel: pixels.absRel, delta125: pixels.delta125, coverage: pixels.coverage, comparedPixels: pixels.comparedPixels, cameraFrom: priorsDepth.cameraFrom, objectDistanceRelErrMedian: median(objectErrors), objectDistanceRelErrP90: quantile(objectErrors, 0.9), objectDistanceRatioMedian: median(objectRatios), objectsCompared: objectErrors.length };
 }
 
 export async function runPerceptionBench(): Promise<void> {
@@ -137,10 +138,10 @@ export async function runPerceptionBench(): Promise<void> {
       console.log(`${"".padEnd(16)} sizes w×h×l m: ${s.sizesWxHxL.join("; ")}`);
     }
     console.log(`\npriors depth (no depth input) against the fixtures' real depth`);
-    console.log(`fixture          absRel   δ<1.25  coverage  camera from   object distance err median / p90 (n)`);
+    console.log(`fixture          absRel   δ<1.25  coverage  camera from   object distance err median / p90 (n)   est/real median (bias)`);
     for (const f of all) {
       const p = (prior[f.name] = await priors(pipeline, f));
-      console.log(`${f.name.padEnd(16)} ${p.absRel.toFixed(3).padStart(6)}  ${p.delta125.toFixed(2).padStart(6)}  ${p.coverage.toFixed(2).padStart(8)}  ${p.cameraFrom.padEnd(12)} ${(100 * p.objectDistanceRelErrMedian).toFixed(0).padStart(4)}% / ${(100 * p.objectDistanceRelErrP90).toFixed(0)}% (${p.objectsCompared})`);
+      console.log(`${f.name.padEnd(16)} ${p.absRel.toFixed(3).padStart(6)}  ${p.delta125.toFixed(2).padStart(6)}  ${p.coverage.toFixed(2).padStart(8)}  ${p.cameraFrom.padEnd(12)} ${(100 * p.objectDistanceRelErrMedian).toFixed(0).padStart(4)}% / ${(100 * p.objectDistanceRelErrP90).toFixed(0)}% (${p.objectsCompared})      ×${p.objectDistanceRatioMedian.toFixed(2)}`);
     }
     mkdirSync(join(REPO_ROOT, ".reports"), { recursive: true });
     writeFileSync(join(REPO_ROOT, ".reports/bench-perception.json"), JSON.stringify({ latency: { fixture: nyu.name, runs, withDepth, withPriors }, stability: stable, priors: prior }, null, 2));

@@ -1,4 +1,7 @@
-// Quantitative measurements on a scene graph, in its world frame (z up, metres).
+// Quantitative measurements on a scene graph, in its world frame (z up, metres). Every one is taken
+// on the WHOLE object's box (`SceneObject.box`: hidden back and ground contact completed, see
+// geometry/amodal-box.ts), never on the visible extent alone (`visibleBox`): a car's distance is
+// from its centre, not from the face the camera happens to see.
 // - distance: Euclidean distance between the centres of the two upright boxes.
 // - gap: closest distance between the two solids (box, vertical cylinder or sphere, as fitted; 0
 //   when they touch or overlap); shapes rather than raw points so the edge can answer from a stored graph.

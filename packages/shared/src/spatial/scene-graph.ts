@@ -58,7 +58,10 @@ export const UnlocatedObject = z.object({
 export type UnlocatedObject = z.infer<typeof UnlocatedObject>;
 
 export const SceneObject = z.object({
-  /** Stable within one graph: "obj-0", "obj-1", ... */
+  /**
+   * Stable within one graph: "obj-<index of the detection or caller object>". Objects without
+   * trustworthy 3D are in `unlocated` instead, so the numbers may skip one.
+   */
   id: z.string().max(MAX_ID_CHARS),
   /** Canonical class label, lower case ("chair", "dining table"). */
   label: z.string().max(MAX_LABEL_CHARS),
