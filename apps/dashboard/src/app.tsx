@@ -133,8 +133,8 @@ export function App() {
     try {
       const view = await client.getJob(id, { signal });
       setQuestions(view.questions);
-      const image = await fetch(`${BASE}/v1/jobs/${encodeURIComponent(id)}/image`, { headers: { authorization: `Bearer ${apiKey}` }, signal });
-      setImageUrl(image.ok ? URL.createObjectURL(await image.blob()) : null);
+      // A job whose image is gone still shows everything else.
+      setImageUrl(await client.getImage(id, { signal }).then((b) => URL.createObjectURL(b), () => null));
       await follow(client, id, signal);
     } catch (e) {
       if (signal.aborted) return;
@@ -198,7 +198,7 @@ export function App() {
       </header>
       <aside>
         <JobForm busy={busy} onSubmit={run} />
-        <JobList client={client} baseUrl={BASE} apiKey={apiKey} refresh={refresh} currentId={job.jobId} onOpen={(id) => void open(id)} />
+        <JobList client={client} refresh={refresh} currentId={job.jobId} onOpen={(id) => void open(id)} />
       </aside>
       <main>
         {error && <p role="alert" class="error banner">{error}</p>}

@@ -109,6 +109,11 @@ export function createClient(options: ClientOptions) {
 
     getBlob,
 
+    /** The job's uploaded image (for drawing its boxes over it, thumbnails). */
+    async getImage(id: string, o?: Signal): Promise<Blob> {
+      return (await transport.request(`${jobPath(id)}/image`, withSignal(o))).blob();
+    },
+
     /** The depth map of a `perception.depth` event, in metres. */
     async getDepth(id: string, ref: Pick<BlobRef, "key">, o?: Signal): Promise<DepthMap> {
       return decodeDepthPng(await getBlob(id, ref.key, o));

@@ -4,22 +4,22 @@ import { useEffect, useState } from "preact/hooks";
 import type { JobSummary, SpatialClient } from "@spatial/sdk";
 import { describeError } from "../lib/messages.js";
 
-function Thumbnail(props: { baseUrl: string; apiKey: string; jobId: string }) {
+function Thumbnail(props: { client: SpatialClient; jobId: string }) {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
-    let revoked = false, objectUrl: string | null = null;
-    fetch(`${props.baseUrl}/v1/jobs/${encodeURIComponent(props.jobId)}/image`, { headers: { authorization: `Bearer ${props.apiKey}` } })
-      .then((r) => (r.ok ? r.blob() : null))
-      .then((b) => { if (b && !revoked) setUrl((objectUrl = URL.createObjectURL(b))); })
+    const controller = new AbortController();
+    let objectUrl: string | null = null;
+    props.client.getImage(props.jobId, { signal: controller.signal })
+      .then((b) => setUrl((objectUrl = URL.createObjectURL(b))))
       .catch(() => undefined); // a missing thumbnail is not worth an error message
-    return () => { revoked = true; if (objectUrl) URL.revokeObjectURL(objectUrl); };
+    return () => { controller.abort(); if (objectUrl) URL.revokeObjectURL(objectUrl); };
   }, [props.jobId]);
   return url ? <img class="thumb" src={url} alt="" /> : <span class="thumb" aria-hidden="true" />;
 }
 
 const timing = (j: JobSummary) => (j.finishedAt ? `${((Date.parse(j.finishedAt) - Date.parse(j.createdAt)) / 1000).toFixed(1)} s` : "…");
 
-export function JobList(props: { client: SpatialClient; baseUrl: string; apiKey: string; refresh: number; currentId: string | null; onOpen: (id: string) => void }) {
+export function JobList(props: { client: SpatialClient; refresh: number; currentId: string | null; onOpen: (id: string) => void }) {
   const [jobs, setJobs] = useState<JobSummary[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -52,7 +52,7 @@ export function JobList(props: { client: SpatialClient; baseUrl: string; apiKey:
         {jobs.map((j) => (
           <li key={j.id} class={j.id === props.currentId ? "current" : ""}>
             <a href={`?job=${encodeURIComponent(j.id)}`} aria-current={j.id === props.currentId ? "page" : undefined} onClick={(e) => { e.preventDefault(); props.onOpen(j.id); }}>
-              <Thumbnail baseUrl={props.baseUrl} apiKey={props.apiKey} jobId={j.id} />
+              <Thumbnail client={props.client} jobId={j.id} />
               <span class="meta">
                 <span class={`status ${j.status}`}>{j.status}{j.cached ? " (cache)" : ""}</span>
                 <span class="hint">{new Date(j.createdAt).toLocaleTimeString()} · {timing(j)}</span>
