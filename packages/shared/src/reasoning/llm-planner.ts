@@ -42,6 +42,9 @@ const DESCRIPTIONS: Record<Program["op"], string> = {
   difference: "How much more of a key (height, width, distance, elevation) a has than b.",
   alike: "Are the target's two objects about the same for a relation's measure.",
   between: "Which of the target's objects lie between a and b.",
+  threshold: "Is a measured family (distance, gap, width, height, …) of a (and b) greater / less than thresholdM.",
+  every: "Does every object of the target satisfy the filter.",
+  where: "Where a is relative to b, or in view when b is absent.",
 };
 
 const OP_SCHEMAS = (Program as unknown as { options: Array<z.ZodObject<{ op: z.ZodLiteral<Program["op"]> }>> }).options;

@@ -8,11 +8,12 @@
 //   < 99.5 m        → nearest 1 m        ("12 meters")
 //   otherwise       → two significant figures ("140 meters")
 // Imperial ("ft-in"): under a foot → nearest inch ("8 inches"); under 10 ft → feet and inches to the
-// nearest inch ("5 feet 3 inches", "4 feet"); beyond → nearest foot ("14 feet").
+// nearest inch ("5 feet 3 inches", "4 feet"); beyond → nearest foot ("14 feet"). Yards: nearest 0.1 yd
+// under 10 yd, then whole yards.
 // The choice of unit is made on the rounded value, so 0.98 m reads "1 meter", not "100 centimeters".
 import { z } from "zod";
 
-export const LengthUnit = z.enum(["m", "cm", "ft", "in", "ft-in"]);
+export const LengthUnit = z.enum(["m", "cm", "ft", "in", "ft-in", "yd"]);
 export type LengthUnit = z.infer<typeof LengthUnit>;
 /** The unit a caller asks for: "auto" lets the value pick metres or centimetres. */
 export const UnitRequest = z.enum(["auto", ...LengthUnit.options]);
@@ -29,6 +30,7 @@ export interface HumanLength {
 
 const INCH_M = 0.0254;
 const FOOT_M = 0.3048;
+const YARD_M = 0.9144;
 
 function roundTo(value: number, step: number): number {
   // Integer arithmetic on the step count so 1.3 does not print as 1.2999999999999998.
@@ -108,6 +110,11 @@ export function humanizeLength(valueM: number, unit: UnitRequest = "auto"): Huma
     }
     case "ft-in":
       return feetAndInches(v);
+    case "yd": {
+      const yards = v / YARD_M;
+      const rounded = yards < 9.95 ? Number(roundTo(yards, 0.1).toFixed(1)) : Math.round(yards);
+      return { text: plural(rounded, "yard", "yards"), unit: "yd", roundedM: rounded * YARD_M };
+    }
   }
 }
 
@@ -132,6 +139,7 @@ export function parseUnitRequest(text: string): LengthUnit | null {
   const feet = /\b(?:feet|foot|ft)\b/.test(t);
   const inches = /\b(?:inch|inches)\b/.test(t);
   if ((feet && inches) || /\bimperial\b/.test(t)) return "ft-in";
+  if (/\b(?:yards?|yds?)\b/.test(t)) return "yd";
   if (feet) return "ft";
   if (inches) return "in";
   if (/\b(?:centimet(?:er|re)s?|cms?|millimet(?:er|re)s?|mm)\b/.test(t)) return "cm";

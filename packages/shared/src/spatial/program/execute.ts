@@ -211,6 +211,71 @@ function same(ctx: Context, p: Extract<Program, { op: "same" }>): Outcome {
   return render.same(ctx.trace, describe(ctx.graph, A, p.a), describe(ctx.graph, B), (s.phrase ?? "{noun}").replace("{noun}", noun), [A.id, B.id], A.id === B.id);
 }
 
+function threshold(ctx: Context, p: Extract<Program, { op: "threshold" }>): Outcome {
+  const a = one(ctx, p.a, true);
+  if (isOutcome(a)) return a;
+  const b = p.b ? one(ctx, p.b, true) : { object: null };
+  if (isOutcome(b)) return b;
+  const objects = [a.object, b.object].filter((o): o is SceneObject => o !== null);
+  if (objects.length === 0) return text(ctx, "That needs an object, not only the camera.");
+  const refused = noDepth(ctx, objects);
+  if (refused) return refused;
+  let valueM: number;
+  if (objects.length === 1 && p.b && p.family === "distance") valueM = Math.hypot(...objects[0].centerCam);
+  else {
+    const m = measure(ctx.graph, p.family, objects[0], objects[1]);
+    valueM = (m as { valueM: number }).valueM;
+  }
+  const holds = p.greater ? valueM > p.thresholdM : valueM < p.thresholdM;
+  ctx.trace.push({ op: "measure", detail: `${p.family}${objects.length === 1 && p.b ? " from the camera" : ""}`, objectIds: objects.map((o) => o.id), valueM: round3(valueM) });
+  ctx.trace.push({ op: "compare", detail: `${round3(valueM)} m ${p.greater ? ">" : "<"} ${p.thresholdM} m → ${holds ? "yes" : "no"}`, objectIds: objects.map((o) => o.id) });
+  const names = objects.map((o, i) => describe(ctx.graph, o, i === 0 ? p.a : p.b));
+  return render.threshold(ctx.trace, p.family, names, objects.map((o) => o.id), valueM, p.thresholdM, p.greater, holds);
+}
+
+function every(ctx: Context, p: Extract<Program, { op: "every" }>): Outcome {
+  const objects = many(ctx, p.target);
+  if (isOutcome(objects)) return objects;
+  const of = select(ctx.graph, p.filter.of, ctx.trace);
+  if (!of.ok) return failed(ctx, of);
+  if (of.camera || of.objects.length !== 1) return text(ctx, "That relation needs one object to compare against.");
+  const B = of.objects[0];
+  const refused = noDepth(ctx, [...objects, B]);
+  if (refused) return refused;
+  const results = objects.filter((o) => o.id !== B.id).map((o) => ({ o, ok: holds(ctx.graph, p.filter.relation, o, B, p.filter.distanceM) }));
+  const all = results.length > 0 && results.every((r) => r.ok);
+  ctx.trace.push({ op: "every", detail: `${p.filter.relation} ${B.id}: ${results.map((r) => `${r.o.id} ${r.ok ? "yes" : "no"}`).join(", ")} → ${all ? "all" : "not all"}`, objectIds: results.map((r) => r.o.id) });
+  return render.every(ctx.graph, ctx.trace, p.target, results, p.filter.relation, describe(ctx.graph, B, p.filter.of), [B.id], all, p.filter.distanceM);
+}
+
+function where(ctx: Context, p: Extract<Program, { op: "where" }>): Outcome {
+  const a = one(ctx, p.a);
+  if (isOutcome(a)) return a;
+  const A = a.object!;
+  if (!p.b) {
+    const refused = noDepth(ctx, [A]);
+    if (refused) return refused;
+    const rangeM = Math.hypot(...A.centerCam);
+    ctx.trace.push({ op: "measure", detail: "distance from the camera; image third", objectIds: [A.id], valueM: round3(rangeM) });
+    return render.whereInView(ctx.trace, describe(ctx.graph, A, p.a), A, rangeM);
+  }
+  const b = one(ctx, p.b);
+  if (isOutcome(b)) return b;
+  const B = b.object!;
+  const refused = noDepth(ctx, [A, B]);
+  if (refused) return refused;
+  const facts: string[] = [];
+  if (isOn(A, B)) facts.push("on");
+  else if (holds(ctx.graph, "under", A, B)) facts.push("under");
+  for (const relation of ["left", "right", "in_front", "behind", "above", "below"] as const) {
+    if ((relation === "above" || relation === "below") && facts.length && (facts[0] === "on" || facts[0] === "under")) continue;
+    if (relationSign(relation, A, B) > 0) facts.push(relation);
+  }
+  const distance = (measure(ctx.graph, "distance", A, B) as { valueM: number }).valueM;
+  ctx.trace.push({ op: "relate", detail: `relations of ${A.id} to ${B.id}: ${facts.join(", ") || "none clear"}`, objectIds: [A.id, B.id], valueM: round3(distance) });
+  return render.whereRelative(ctx.trace, describe(ctx.graph, A, p.a), describe(ctx.graph, B, p.b), [A.id, B.id], facts, distance);
+}
+
 function alike(ctx: Context, p: Extract<Program, { op: "alike" }>): Outcome {
   const objects = many(ctx, p.target);
   if (isOutcome(objects)) return objects;
@@ -363,6 +428,9 @@ export function execute(graph: SceneGraph, program: Program, question: string): 
     case "same": return same(ctx, program);
     case "difference": return difference(ctx, program);
     case "alike": return alike(ctx, program);
+    case "threshold": return threshold(ctx, program);
+    case "every": return every(ctx, program);
+    case "where": return where(ctx, program);
     case "between": return between(ctx, program);
   }
 }

@@ -192,7 +192,12 @@ export function mentionAt(ctx: MentionContext, i: number, depth = 0): Mention | 
   const pre: Pre = { all: false, determiner: false, which: false };
   let k = i;
   const t0 = at(ctx, k);
-  if (t0 === "which" || t0 === "what") { pre.which = true; k++; }
+  if (t0 === "which" || t0 === "what") {
+    pre.which = true;
+    k++;
+    // "What is closest to the couch?": the superlative stands for "the object".
+    if ((at(ctx, k) === "is" || at(ctx, k) === "are") && (at(ctx, k + 1) ?? "") in SUPERLATIVES) k++;
+  }
   if (CAMERA_PRONOUNS.has(t0 ?? "") && PREPOSITIONS.has(at(ctx, i - 1) ?? "")) {
     if (t0 !== "you" || at(ctx, i - 1) === "from" || at(ctx, i - 1) === "to") return { start: i, end: i + 1, selector: { kind: "camera" }, rich: true, which: false };
   }
@@ -243,7 +248,7 @@ export function mentionAt(ctx: MentionContext, i: number, depth = 0): Mention | 
       if (ref) { pick.reference = ref.selector; end = ref.end; }
     }
   }
-  const post = postModifiers(ctx, end, depth, pre, pick, position, where);
+  const post = postModifiers(ctx, end, depth, pre, pick, position, where, i);
   end = post.end; pick = post.pick; position = post.position;
   if (pre.ordinal !== undefined && !pick) {
     // "the third chair" with no direction: counted from the left, as one reads.
@@ -276,7 +281,10 @@ function referenceAt(ctx: MentionContext, k: number, depth: number): { selector:
   return m ? { selector: m.selector, end: m.end } : null;
 }
 
-function postModifiers(ctx: MentionContext, start: number, depth: number, pre: Pre, pick: Pick | undefined, position: Pre["position"], where: Filter[]) {
+/** Words after which a phrase is the object of a relation or comparison, never a subject a bare clause could describe. */
+const OBJECT_OF = new Set(["on", "under", "of", "to", "near", "behind", "above", "below", "beside", "by", "from", "than", "between", "and", "with", "over", "in", "onto", "underneath", "beneath", "or"]);
+
+function postModifiers(ctx: MentionContext, start: number, depth: number, pre: Pre, pick: Pick | undefined, position: Pre["position"], where: Filter[], start0: number) {
   let end = start;
   for (let guard = 0; guard < 4; guard++) {
     let k = end;
@@ -348,8 +356,11 @@ function postModifiers(ctx: MentionContext, start: number, depth: number, pre: P
     // Relative clauses: "(that is)? on the shelf", "sitting under the table", "within 2 m of the door".
     const negated = w(0) === "not";
     const rel = relationAt(ctx, k + (negated ? 1 : 0));
-    if (rel && (relativised || ctx.attachBare)) {
+    if (rel && (relativised || (ctx.attachBare && depth === 0 && !OBJECT_OF.has(at(ctx, start0 - 1) ?? "")))) {
       const ref = referenceAt(ctx, k + (negated ? 1 : 0) + rel.length, depth);
+      // A bare clause followed by another relation ("the cup on the table to the left of the couch")
+      // could attach either way: it is left to the question, which then names too many objects.
+      if (ref && !relativised && relationAt(ctx, ref.end)) break;
       if (ref) {
         where.push({ relation: rel.relation, of: ref.selector, ...(rel.distanceM ? { distanceM: rel.distanceM } : {}), ...(negated ? { negated } : {}) });
         end = ref.end; continue;
@@ -367,7 +378,7 @@ export function findMentions(ctx: MentionContext): Mention[] {
     const m = mentionAt(ctx, i);
     if (!m) continue;
     // "the one in front", "the blue one": the noun of the previous mention.
-    const previous = [...out].reverse().find((x) => x.selector.kind === "objects" && x.selector.noun);
+    const previous = out.find((x) => x.which && x.selector.kind === "objects" && x.selector.noun) ?? [...out].reverse().find((x) => x.selector.kind === "objects" && x.selector.noun);
     if (m.selector.kind === "objects" && !m.selector.noun && /\bones?\b/.test(m.selector.text) && previous && previous.selector.kind === "objects") {
       m.selector = { ...m.selector, noun: previous.selector.noun };
     }

@@ -35,7 +35,8 @@ export function questionTokens(question: string): Token[] {
   const text = normalizeText(question)
     .replace(/(\d)([a-z])/g, "$1 $2")
     .replace(/\b(?:in|of|from) (?:the|this) (?:image|picture|photo|photograph|scene|room)\b/g, " ")
-    .replace(/\bcan you (?:tell me|say)\b|\bplease\b|\bdo you know\b|\btell me\b|\bi wonder\b/g, " ");
+    .replace(/\bcan you (?:tell me|say)\b|\bplease\b|\bdo you know\b|\btell me\b|\bi wonder\b/g, " ")
+    .replace(/\b(?:in here|over there|here|there)\s*(?=[?.!]*\s*$)/g, " ");
   return tokenizeQuestion(text).map((t) => (PUNCTUATION.test(t.text) ? { text: ",", lemma: ",", pos: "PUNCT" } : t));
 }
 
@@ -91,6 +92,36 @@ function rankOrder(cue: string, key: OrderKey, fallback: Order): Order {
   return fallback;
 }
 
+const FAMILY_NOUNS: Record<string, "distance" | "gap" | "width" | "height" | "elevation"> = { distance: "distance", gap: "gap", space: "gap", clearance: "gap", width: "width", height: "height", elevation: "elevation" };
+const MORE = /^(?:bigger|larger|greater|more|wider|longer|higher|taller|over|above)$/;
+const LESS = /^(?:smaller|less|shorter|narrower|lower|under|below)$/;
+
+function thresholdOperation(cue: string, sel: (p: string) => Selector, ctx: MentionContext): Program | null {
+  const lengthIn = (words: string) => {
+    const tokens = words.split(" ").map((text) => ({ text, lemma: text, pos: "X" }));
+    const len = lengthAt({ ...ctx, tokens }, 0);
+    return len && len.length === tokens.length ? len.valueM : null;
+  };
+  let m = cue.match(/^(?:is|are) (?:the )?(distance|gap|space|clearance|width|height|elevation) (?:between|from|of) (@\d+)(?: (?:and|to|from) (@\d+))? (\w+) than (.+)$/);
+  if (m && (MORE.test(m[4]) || LESS.test(m[4]))) {
+    const thresholdM = lengthIn(m[5]);
+    const family = FAMILY_NOUNS[m[1]];
+    if (thresholdM !== null) return { op: "threshold", family, a: sel(m[2]), ...(m[3] ? { b: sel(m[3]) } : {}), thresholdM, greater: MORE.test(m[4]) };
+  }
+  m = cue.match(/^(?:is|are) (@\d+) (more|less|further|farther|closer|nearer) than (.+?) (?:away )?(?:from|to) (@\d+)$/);
+  if (m) {
+    const thresholdM = lengthIn(m[3]);
+    if (thresholdM !== null) return { op: "threshold", family: "distance", a: sel(m[1]), b: sel(m[4]), thresholdM, greater: /^(?:more|further|farther)$/.test(m[2]) };
+  }
+  m = cue.match(/^(?:is|are) (@\d+) (taller|shorter|higher|lower|wider|narrower) than (.+)$/);
+  if (m) {
+    const thresholdM = lengthIn(m[3]);
+    const family = /^(?:taller|shorter|higher|lower)$/.test(m[2]) ? "height" : "width";
+    if (thresholdM !== null) return { op: "threshold", family, a: sel(m[1]), thresholdM, greater: MORE.test(m[2]) };
+  }
+  return null;
+}
+
 /** Which mention a placeholder stands for. */
 function mentionOf(mentions: Mention[], placeholder: string): Mention {
   return mentions[Number(placeholder.slice(1))];
@@ -102,6 +133,9 @@ function newOperation(cue: string, mentions: Mention[], ctx: MentionContext, que
   const unit = parseUnitRequest(question) ?? "auto";
   let m: RegExpMatchArray | null;
 
+  // "Is the gap between A and B bigger than 30 cm?", "Is A more than 2 m from B?", "Is A taller than 1 m?"
+  const threshold = thresholdOperation(cue, sel, ctx);
+  if (threshold) return threshold;
   if ((m = cue.match(/^why (?:is|are|does|do) (@\d+) (.+?) (@\d+)$/))) {
     const intent = qualitativeIntent(`${m[2]} ${m[3]}`) ?? qualitativeIntent(m[2]);
     if (intent && (sel(m[1]).kind !== "camera") && sel(m[3]).kind !== "camera") return { op: "premise", premise: { relation: intent.relation, a: sel(m[1]), b: sel(m[3]) } };
@@ -122,7 +156,7 @@ function newOperation(cue: string, mentions: Mention[], ctx: MentionContext, que
     const target = mentions.find((x) => x.selector.kind === "objects" && (x.selector.plural || x.selector.count));
     return target ? { op: "triangle", target: asPlural(target.selector) } : null;
   }
-  if (/\bfit\b/.test(cue) && (m = cue.match(/between (@\d+) and (@\d+)/))) {
+  if (/\b(?:fit|pass|go|squeeze|get through|slide)\b/.test(cue) && (m = cue.match(/between (@\d+) and (@\d+)/))) {
     const tokens = cue.split(" ");
     for (let k = 0; k < tokens.length; k++) {
       const len = lengthAt({ ...ctx, tokens: tokens.map((text) => ({ text, lemma: text, pos: "X" })) }, k);
@@ -184,6 +218,48 @@ function newOperation(cue: string, mentions: Mention[], ctx: MentionContext, que
       const reference = refMatch && sel(refMatch[1]).kind !== "camera" ? sel(refMatch[1]) : undefined;
       return { op: "rank", target, key, order, ...(reference ? { reference } : {}) };
     }
+  }
+  // "What objects are near the table?" / "Which chair is next to the desk?": a which-phrase with a filter and no pick.
+  if ((m = cue.match(/^(@\d+)$/)) && mentionOf(mentions, m[1]).which && sel(m[1]).kind === "objects") {
+    const target = sel(m[1]) as Extract<Selector, { kind: "objects" }>;
+    if (!target.pick && target.where?.length) return target.plural || !target.noun ? { op: "list", target: { ...target, plural: true } } : { op: "identify", target };
+  }
+  // "Which chair is closer to the couch, the red one or the blue one?"
+  if ((m = cue.match(/^(@\d+) ,? (@\d+) or (@\d+)$/)) && mentionOf(mentions, m[1]).which) {
+    const head = sel(m[1]);
+    if (head.kind === "objects" && head.pick?.key === "distance" && head.pick.reference && sel(m[2]).kind === "objects" && sel(m[3]).kind === "objects") {
+      return { op: "closer", a: head.pick.reference, b: sel(m[2]), c: sel(m[3]), farther: head.pick.order === "max", choice: true };
+    }
+  }
+  // "Are both chairs in front of the tv?", "Are all the cups on the table?"
+  if ((m = cue.match(new RegExp(`^(?:are|is) (@\\d+) (?:all |both )?(${REL_WORDS}|in front of|behind|to the left of|to the right of) (@\\d+)$`)))) {
+    const target = sel(m[1]);
+    const rel = relationFromCue(ctx, m[2]);
+    if (rel && target.kind === "objects" && target.plural && sel(m[3]).kind === "objects") return { op: "every", target, filter: { relation: rel.relation, of: sel(m[3]), ...(rel.distanceM ? { distanceM: rel.distanceM } : {}) } };
+  }
+  // "Is the cup sitting on the table?": the participle clause is the question's predicate.
+  if (!ctx.attachBare && (m = cue.match(/^(?:is|are) (@\d+)$/))) {
+    const a = sel(m[1]);
+    if (a.kind === "objects" && a.where?.length === 1 && !a.pick && !a.where[0].reverse && !a.where[0].negated) {
+      const { where: _w, ...rest } = a;
+      const f = a.where[0];
+      const subject: Selector = { ...rest, plural: false };
+      if (["on", "under", "near", "next_to", "within"].includes(f.relation)) return { op: "relate", relation: f.relation, a: subject, b: f.of, ...(f.distanceM ? { distanceM: f.distanceM } : {}) };
+      return { op: "compare", form: "predicate", relation: f.relation as Relation, a: subject, b: f.of };
+    }
+  }
+  // "Does the table have a cup on it?"
+  if ((m = cue.match(new RegExp(`^(?:does|do) (@\\d+) (?:have|has|hold|carry|support) (@\\d+) (${REL_WORDS}) (?:it|them|top)$`)))) {
+    const rel = relationFromCue(ctx, m[3]);
+    if (rel && sel(m[2]).kind === "objects") return { op: "exists", target: withFilter(asPlural(sel(m[2])), rel.relation, sel(m[1])) };
+  }
+  // "If I stand at the cup, where is the tv?": the clock direction from A to B.
+  if ((m = cue.match(/^if (?:i|you|we|one) (?:stand|stood|am|are|were|was|sit|sat|wait|waited) (?:at|by|next to|beside|on|in front of) (@\d+) ,? (?:where|in which direction|which way) (?:is|are|would be|will be) (@\d+)$/)) && sel(m[1]).kind === "objects" && sel(m[2]).kind === "objects") {
+    return { op: "measure", family: "direction", a: sel(m[1]), b: sel(m[2]), unit: "auto" };
+  }
+  // "Where is the cup relative to the table?", "Where is the couch?"
+  if ((m = cue.match(/^where (?:is|are) (@\d+)(?: (?:relative to|compared to|with respect to|in relation to|from) (@\d+))?$/)) && sel(m[1]).kind === "objects") {
+    return { op: "where", a: sel(m[1]), ...(m[2] && sel(m[2]).kind === "objects" ? { b: sel(m[2]) } : {}) };
   }
   // Superlatives and ordinals: "which car is closest to the camera?", "what is the tallest object?".
   const picked = mentions.find((x) => x.selector.kind === "objects" && x.selector.pick);

@@ -117,6 +117,24 @@ describe("questions as programs", () => {
     expect(answerQuestion("What is the diameter of the white cup?", kitchen).value_m).toBe(0.08);
   });
 
+  it("thresholds, every, where, directions from where I stand, and other people's phrasings", () => {
+    expect(answerQuestion("Is the gap between the chair and the dining table bigger than 30 cm?", kitchen)).toMatchObject({ type: "bool", bool: true, value_m: 0.35 });
+    expect(answerQuestion("Is the gap between the chair and the dining table less than 1 foot?", kitchen).bool).toBe(false);
+    expect(answerQuestion("Is the chair more than 3 meters from the shelf?", kitchen)).toMatchObject({ type: "bool", bool: true });
+    expect(answerQuestion("Is the chair taller than 1 m?", kitchen)).toMatchObject({ type: "bool", bool: false, value_m: 0.9 });
+    expect(answerQuestion("Are both cups on the dining table?", kitchen)).toMatchObject({ type: "bool", bool: false, text: expect.stringMatching(/the red cup is not on the dining table/) });
+    expect(answerQuestion("Are all the cups above the bowl?", kitchen).bool).toBe(true);
+    expect(answerQuestion("Where is the laptop relative to the dining table?", kitchen).text).toMatch(/^The laptop is on .*the dining table/);
+    expect(answerQuestion("Where is the chair?", kitchen).text).toMatch(/^The chair is on the (?:right|left) of the picture|in the middle of the picture/);
+    expect(answerQuestion("If I stand at the shelf, where is the chair?", kitchen)).toMatchObject({ type: "number", clock_hour: 3 });
+    expect(answerQuestion("What is closest to the laptop?", kitchen).objectIds).toEqual(["obj-2"]); // it rests on the table
+    expect(answerQuestion("What objects are under the dining table?", kitchen).objectIds).toEqual(["obj-5"]);
+    expect(answerQuestion("Is the laptop sitting on the dining table?", kitchen)).toMatchObject({ type: "bool", bool: true });
+    expect(answerQuestion("Does the dining table have a laptop on it?", kitchen)).toMatchObject({ type: "bool", bool: true });
+    expect(answerQuestion("Could a 1 m wide cart pass between the chair and the dining table?", kitchen).bool).toBe(false);
+    expect(answerQuestion("How far is the chair from the shelf in yards?", kitchen).text).toMatch(/yards/);
+  });
+
   it("a size superlative says when an object it passed over is cut off by the image border", () => {
     const g = makeGraph([{ label: "box", center: [0, 3, 0.3], size: [0.6, 0.6, 0.6] }, { label: "box", center: [1, 3, 0.2], size: [0.4, 0.4, 0.4] }]);
     g.objects[1].attributes.truncated = true;

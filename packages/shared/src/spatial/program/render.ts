@@ -189,4 +189,33 @@ export function between(graph: SceneGraph, trace: TraceStep[], objects: SceneObj
   return { text: sentence, type: "text", items: objects.map((o) => o.label), objectIds: objects.map((o) => o.id), trace };
 }
 
+const FAMILY_NOUN: Record<string, string> = { distance: "distance", gap: "gap", horizontal_distance: "horizontal distance", vertical_distance: "vertical distance", width: "width", height: "height", elevation: "height above the floor" };
+
+export function threshold(trace: TraceStep[], family: string, names: string[], ids: string[], valueM: number, thresholdM: number, greater: boolean, holds: boolean): Answer {
+  const what = names.length === 2 ? `the ${FAMILY_NOUN[family]} between ${names[0]} and ${names[1]}` : family === "distance" ? `the distance from the camera to ${names[0]}` : `the ${FAMILY_NOUN[family]} of ${names[0]}`;
+  const comparison = `${greater ? "more" : "less"} than ${humanizeLength(thresholdM).text}`;
+  const sentence = `${holds ? "Yes" : "No"}: ${what} is ${humanizeLength(valueM).text}${holds ? `, ${comparison}` : `, not ${comparison}`}.`;
+  return { text: sentence, type: "bool", bool: holds, value_m: metres(valueM), objectIds: ids, trace };
+}
+
+export function every(graph: SceneGraph, trace: TraceStep[], target: Selector, results: Array<{ o: SceneObject; ok: boolean }>, relation: FilterRelation, b: string, bIds: string[], all: boolean, distanceM?: number): Answer {
+  const phrase = relationPhrase(relation, distanceM !== undefined ? humanizeLength(distanceM).text : undefined);
+  const failing = results.filter((r) => !r.ok).map((r) => describe(graph, r.o));
+  const what = pluralPhrase(target, 2);
+  const sentence = all ? `Yes, all ${results.length} ${what} are ${phrase} ${b}.` : `No: ${joinAnd(failing)} ${failing.length === 1 ? "is" : "are"} not ${phrase} ${b}.`;
+  return { text: sentence, type: "bool", bool: all, objectIds: [...results.map((r) => r.o.id), ...bIds], trace };
+}
+
+export function whereInView(trace: TraceStep[], name: string, o: SceneObject, rangeM: number): Answer {
+  const third = o.attributes.imagePosition === "center" ? "in the middle of the picture" : `on the ${o.attributes.imagePosition} of the picture`;
+  return { text: `${capitalize(name)} is ${third}, about ${humanizeLength(rangeM).text} from the camera.`, type: "text", value_m: metres(rangeM), objectIds: [o.id], trace };
+}
+
+export function whereRelative(trace: TraceStep[], a: string, b: string, ids: string[], facts: string[], distanceM: number): Answer {
+  const words: Record<string, string> = { on: "on", under: "under", left: "to the left of", right: "to the right of", in_front: "in front of", behind: "behind", above: "above", below: "below" };
+  const said = facts.map((f) => words[f]);
+  const relation = said.length ? `${joinAnd(said)} ${b}` : `close to level with ${b}, neither clearly left, right, in front, behind, above nor below it`;
+  return { text: `${capitalize(a)} is ${relation}, about ${humanizeLength(distanceM).text} away from it.`, type: "text", value_m: metres(distanceM), objectIds: ids, trace };
+}
+
 export { joinOr };

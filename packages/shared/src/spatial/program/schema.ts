@@ -115,6 +115,12 @@ export const Program = z.discriminatedUnion("op", [
   z.object({ op: z.literal("side"), a: Selector, b: Selector }),
   /** "Is the clock the largest object?": whether two selectors name the same object. */
   z.object({ op: z.literal("same"), a: Selector, b: Selector }),
+  /** "Is the gap between A and B bigger than 30 cm?": a measured family against a length. */
+  z.object({ op: z.literal("threshold"), family: QuantitativeFamily.exclude(["direction"]), a: Selector, b: Selector.optional(), thresholdM: z.number().nonnegative(), greater: z.boolean() }),
+  /** "Are both chairs in front of the tv?": whether every object of the target satisfies the filter. */
+  z.object({ op: z.literal("every"), target: Selector, filter: Filter }),
+  /** "Where is the cup relative to the table?": its relations to B, or where it is in view when there is no B. */
+  z.object({ op: z.literal("where"), a: Selector, b: Selector.optional() }),
   /** "Are the chairs the same height?": the pair is too close to call for `relation` (relations.ts margins). */
   z.object({ op: z.literal("alike"), relation: Relation, target: Selector }),
   /** "What is between the red chair and the blue chair?" (proximity.ts defines between). */

@@ -3,6 +3,8 @@
 // "The car on the left" among several cars in the left third is the leftmost of them (a person
 // pointing at "the one on the left" of eight cars means the end one, not "one of three").
 import { ambiguityMessage, candidatesFor } from "../references.js";
+
+const joinAnd = (items: string[]) => (items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`);
 import { displayLabel, normalizeColor, normalizeLabel, pluralOf, withIndefiniteArticle, conceptOf } from "../lexicon.js";
 import { nameOf } from "../answer.js";
 import { formatLength } from "../humanize.js";
@@ -131,6 +133,12 @@ function applyPick(graph: SceneGraph, pool: SceneObject[], pick: Pick, trace: Tr
       pool = pool.filter((o) => o.id !== reference!.id);
     }
   }
+  // Objects without trusted 3D points have no measured size or position to order by.
+  const unmeasured = pool.filter((o) => o.pointCount === 0);
+  if (unmeasured.length && pick.key !== "x") {
+    pool = pool.filter((o) => o.pointCount > 0);
+    trace.push({ op: "filter", detail: `leave out ${unmeasured.length} without reliable 3D → ${pool.length}`, objectIds: ids(pool) });
+  }
   const sign = pick.order === "max" ? -1 : 1;
   const sorted = [...pool].sort((a, b) => sign * (keyValue(pick.key, a, reference) - keyValue(pick.key, b, reference)));
   const chosen = sorted[pick.rank - 1];
@@ -165,8 +173,11 @@ function selectInto(graph: SceneGraph, selector: Selector, trace: TraceStep[], d
     const color = selector.color;
     const matching = pool.filter((o) => o.attributes.color && normalizeColor(o.attributes.color.name) === color);
     if (matching.length === 0) {
-      const seen = [...new Set(pool.map((o) => o.attributes.color?.name).filter(Boolean))];
-      return { ok: false, reason: "not_found", message: `I could not find ${withIndefiniteArticle(nounText(selector, false))} in this image${seen.length ? ` (the ones I see are ${seen.join(", ")})` : ""}.`, objectIds: [] };
+      const seen = [...new Set(pool.map((o) => o.attributes.color?.name).filter((c): c is string => Boolean(c)))];
+      const term = selector.noun?.term ?? "object";
+      const what = pool.length === 1 ? `the only ${term} I see` : `the ${pluralOf(term)} I see`;
+      const hint = seen.length > 0 ? `; ${what} ${pool.length === 1 ? "is" : "are"} ${joinAnd(seen)}` : "";
+      return { ok: false, reason: "not_found", message: `I could not find ${withIndefiniteArticle(nounText(selector, false))} in this image${hint}.`, objectIds: [] };
     }
     pool = matching;
     trace.push({ op: "filter", detail: `${color} → ${pool.length}`, objectIds: ids(pool) });
