@@ -92,6 +92,7 @@ export function buildSceneGraph(input: SceneInput): BuiltScene {
       intrinsics, imageWidth: width, imageHeight: height, worldFromCam: alignment.worldFromCam,
       ...(alignment.supportPlaneCam ? { supportPlaneCam: alignment.supportPlaneCam } : {}),
       sampleSpacingM: (pointsCam) => sampleSpacingM(pointsCam, countNonZero(mask), intrinsics.fx),
+      depth,
     });
     const label = observation.label.toLowerCase();
     if (!result.located) {
