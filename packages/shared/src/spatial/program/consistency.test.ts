@@ -85,12 +85,19 @@ describe("the sentence is rendered from the structured value", () => {
       "Is the cup on the dining table?", "Is the dining table on the cup?", "Is the cup under the dining table?", "Is the red chair near the couch?",
       "Is the red chair next to the dining table?", "Is the cup closer to the red chair than to the blue chair?", "Is the cup closer to the blue chair than to the red chair?",
       "Is the cup farther from the tv than from the couch?", "Would a 2 m sofa fit between the red chair and the blue chair?", "Would a 50 cm box fit between the red chair and the blue chair?",
+      "Is the gap between the red chair and the couch bigger than 50 cm?", "Is the gap between the red chair and the couch smaller than 50 cm?", "Is the tv more than 3 m from the red chair?",
+      "Are both chairs in front of the tv?", "Are both chairs left of the cup?", "Is the couch the biggest object?", "Is the cup the biggest object?",
+      "Are the chairs the same height?", "Is there anything on the dining table?", "Is there anything under the cup?", "Do the three chairs form a roughly equilateral triangle?",
     ];
+    const seen = new Set<boolean>();
     for (const q of cases) {
       const a = answerQuestion(q, L);
+      if (q.includes("three chairs")) { expect(a.type).toBe("text"); continue; }
+      seen.add(a.bool!);
       expect(a.type, q).toBe("bool");
       expect(a.text, q).toMatch(a.bool ? YES : NO);
     }
+    expect(seen).toEqual(new Set([true, false]));
     for (const [q, n] of [["How many chairs are there?", 2], ["How many objects are on the dining table?", 1], ["How many tvs are there?", 1], ["How many giraffes are there?", 0]] as const) {
       const a = answerQuestion(q, L);
       expect(a.count, q).toBe(n);
