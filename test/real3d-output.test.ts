@@ -11,12 +11,12 @@ const W = 320, H = 240, F = 300;
 const intrinsics = { fx: F, fy: F, cx: W / 2, cy: H / 2, source: "input" as const };
 
 /** A level camera 1.5 m above a floor, a wall 8 m ahead, and a box (0.6 × 0.6 × 1 m) 4 m ahead seen face-on. */
-function scene(): DepthImage {
+function scene(wallM = 8): DepthImage {
   const data = new Float32Array(W * H);
   for (let v = 0; v < H; v++) {
     for (let u = 0; u < W; u++) {
       const yn = (v - H / 2) / F, xn = (u - W / 2) / F;
-      let z = 8; // wall
+      let z = wallM; // wall
       if (yn > 0 && 1.5 / yn < z) z = 1.5 / yn; // floor
       // The box's front face at z = 4, x in [-0.3, 0.3], y (down) in [0.5, 1.5].
       if (Math.abs(xn * 4) <= 0.3 && yn * 4 >= 0.5 && yn * 4 <= 1.5) z = 4;
@@ -76,5 +76,19 @@ describe("whole-object boxes", () => {
     const out = sceneOutput({ ...buildSceneGraph({ width: W, height: H, depth: scene(), intrinsics, depthSource: "input", objects: [{ ...objects[0], sizePrior: prior }] }).graph });
     expect(out.objects[0].size_source).toEqual(whole.extentSource);
     expect(out.objects[0].visible_size_m!.length).toBeLessThan(0.1);
+  });
+
+  it("the hidden depth never reaches past the wall the depth map shows right behind, even when the mask leaves the wall out", () => {
+    const depth = scene(4.2);
+    const mask = new Uint8Array(W * H);
+    for (let v = Math.ceil(boxOfFace[1]); v < boxOfFace[3]; v++) for (let u = Math.ceil(boxOfFace[0]); u < boxOfFace[2]; u++) if (depth.data[v * W + u] === 4) mask[v * W + u] = 1;
+    // Widen the box a little: the wall shows around the face inside it.
+    const box: [number, number, number, number] = [boxOfFace[0] - 8, boxOfFace[1] - 8, boxOfFace[2] + 8, boxOfFace[3]];
+    const prior = { widthM: 0.5, lengthM: 0.6, heightM: 1.0, restsOnGround: true };
+    const o = buildSceneGraph({ width: W, height: H, depth, intrinsics, depthSource: "input", objects: [{ label: "cabinet", score: 0.9, box2d: box, mask, sizePrior: prior }] }).graph.objects[0];
+    expect(o.extentSource!.length).toBe("completed_from_priors");
+    // From the face at 4 m to the wall at 4.2 m, in the world frame's forward direction.
+    expect(o.box.center[1] + o.box.lengthM / 2).toBeLessThanOrEqual(4.2 + 1e-6);
+    expect(o.box.lengthM).toBeLessThan(0.25);
   });
 });

@@ -84,8 +84,16 @@ export function completeUprightBox(visible: UprightBox, shape: "rectangle" | "ci
     const turned = turnedFootprint(prior, across);
     const completed = Math.max(depth, Math.min(turned.depthM, ctx.freeSpaceToM - nearFaceM));
     const centerRange = nearFaceM + completed / 2;
-    const yaw = Math.atan2(sy, sx) + Math.PI / 2 + turned.turnRad; // the across side, turned
-    const folded = foldYaw(yaw, prior.widthM, prior.lengthM);
+    const facing = Math.atan2(sy, sx) + Math.PI / 2; // the direction across the line of sight
+    if (completed < turned.depthM) {
+      // Something seen right behind leaves no room for the turned footprint: the face as seen,
+      // as deep as the free space allows.
+      const folded = foldYaw(facing, across, completed);
+      box = { ...box, center: [ctx.cameraWorld[0] + sx * centerRange, ctx.cameraWorld[1] + sy * centerRange, box.center[2]], widthM: folded.widthM, lengthM: folded.lengthM, yawRad: folded.yawRad };
+      const depthSide = folded.widthM === across && folded.lengthM === completed ? "length" : "width";
+      return { box, extentSource: { ...source, [depthSide]: "completed_from_priors" } };
+    }
+    const folded = foldYaw(facing + turned.turnRad, prior.widthM, prior.lengthM);
     box = { ...box, center: [ctx.cameraWorld[0] + sx * centerRange, ctx.cameraWorld[1] + sy * centerRange, box.center[2]], widthM: folded.widthM, lengthM: folded.lengthM, yawRad: folded.yawRad };
     return { box, extentSource: { ...source, width: "completed_from_priors", length: "completed_from_priors" } };
   }
