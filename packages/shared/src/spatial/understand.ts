@@ -294,6 +294,7 @@ export function knownWords(): Set<string> {
     "object objects thing things item items position place spot way direction view distance gap width height elevation size",
     "closest nearest nearer closer farther further farthest furthest leftmost rightmost highest lowest biggest smallest tallest widest",
     "largest shortest narrowest thinnest tiniest topmost frontmost diameter",
+    "estimation estimate measurement value idea guess approximation provided considering relative positions sizes",
     "meter meters metre metres centimeter centimeters inch inches foot feet cm mm m ft number value roughly about approximately exactly",
   );
   vocabulary = new Set(texts.join(" ").toLowerCase().match(/[a-z]+/g) ?? []);

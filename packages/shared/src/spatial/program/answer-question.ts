@@ -53,8 +53,21 @@ function unlocatedReply(question: string, graph: SceneGraph): string | null {
   return null;
 }
 
+/**
+ * "Considering the relative positions of A and B in the image provided, is A left of B?": a
+ * leading clause that only restates what the question is about is left out before parsing.
+ */
+export function withoutPreamble(question: string, graph: SceneGraph): string {
+  const m = question.match(/^\s*((?:considering|given|regarding|looking at|with regard to|as for|in terms of)\b[^,?]*),\s*(.+)$/i);
+  if (!m) return question;
+  // Only when the rest names the objects itself ("Looking at A and B, which is bigger?" needs its preamble).
+  const named = (text: string) => findMentions({ tokens: questionTokens(text), terms: termsFor(graph), attachBare: false, known: new Set() }).filter((x) => x.selector.kind !== "objects" || x.selector.noun).length;
+  return named(m[2]) >= named(m[1]) && named(m[2]) > 0 ? m[2] : question;
+}
+
 /** Answers a question with its program and trace. */
-export function answerByProgram(question: string, graph: SceneGraph): ProgramAnswer {
+export function answerByProgram(asked: string, graph: SceneGraph): ProgramAnswer {
+  const question = withoutPreamble(asked, graph);
   const tokens = questionTokens(question);
   const operation = parseProgram(question, graph, "operations", tokens);
   if (operation) return { answer: execute(graph, operation.program, question), program: operation.program };

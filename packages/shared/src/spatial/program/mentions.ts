@@ -69,6 +69,7 @@ const NON_OBJECTS = new Set([
   "triangle", "stack", "pile", "tower", "row", "line", "group", "set", "pair", "meter", "meters", "metre", "metres", "cm", "centimeter", "centimeters",
   "mm", "inch", "inches", "foot", "feet", "ft", "yard", "yards", "unit", "units", "position", "direction", "oclock", "clock", "time", "degree", "degrees",
   "angle", "point", "premise", "answer", "question", "lot", "kind", "type", "one", "ones", "other", "others", "rest", "end", "part", "half", "terms",
+  "estimation", "estimate", "measurement", "value", "idea", "sense", "guess", "approximation", "location", "spot", "place", "relation", "relationship",
 ]);
 
 const UNITS_M: Record<string, number> = {

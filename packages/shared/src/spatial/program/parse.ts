@@ -133,6 +133,19 @@ function newOperation(cue: string, mentions: Mention[], ctx: MentionContext, que
   const unit = parseUnitRequest(question) ?? "auto";
   let m: RegExpMatchArray | null;
 
+  // "Is the depth of A greater than that of B?", "Is the position of A more distant than that of B?"
+  if ((m = cue.match(/^(?:is|are) (?:the )?(depth|height|width|size|volume|distance from the camera|position) of (@\d+) (greater|larger|bigger|higher|more|more distant|further|farther|less|smaller|lower|less distant|closer|nearer) than (?:that of |the \w+ of )?(@\d+)$/))) {
+    const more = /^(?:greater|larger|bigger|higher|more|more distant|further|farther)$/.test(m[3]);
+    const base: Record<string, [Relation, Relation]> = { depth: ["behind", "in_front"], "distance from the camera": ["behind", "in_front"], position: ["behind", "in_front"], height: ["taller", "shorter"], width: ["wider", "thinner"], size: ["bigger", "smaller"], volume: ["bigger", "smaller"] };
+    const [up, down] = base[m[1]];
+    if (sel(m[2]).kind === "objects" && sel(m[4]).kind === "objects") return { op: "compare", form: "predicate", relation: more ? up : down, a: sel(m[2]), b: sel(m[4]) };
+  }
+  if ((m = cue.match(/^(?:is|are) (@\d+) (?:positioned |placed |located |standing )?(before|after) (@\d+)$/)) && sel(m[1]).kind === "objects" && sel(m[3]).kind === "objects") {
+    return { op: "compare", form: "predicate", relation: m[2] === "before" ? "in_front" : "behind", a: sel(m[1]), b: sel(m[3]) };
+  }
+  if ((m = cue.match(/^what is the depth(?: value)? of (@\d+)$|^how deep (?:is|are) (@\d+)(?: from the camera| in the (?:image|scene))?$/)) && sel(m[1] ?? m[2]).kind === "objects") {
+    return { op: "measure", family: "distance", a: sel(m[1] ?? m[2]), b: { kind: "camera" }, unit };
+  }
   // "Is the gap between A and B bigger than 30 cm?", "Is A more than 2 m from B?", "Is A taller than 1 m?"
   const threshold = thresholdOperation(cue, sel, ctx);
   if (threshold) return threshold;

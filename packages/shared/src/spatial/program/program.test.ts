@@ -135,6 +135,16 @@ describe("questions as programs", () => {
     expect(answerQuestion("How far is the chair from the shelf in yards?", kitchen).text).toMatch(/yards/);
   });
 
+  it("preambles that restate the objects, depth comparisons and estimation requests", () => {
+    expect(answerQuestion("Considering where the laptop and the chair are in this photo, is the laptop left of the chair?", kitchen)).toMatchObject({ type: "bool", bool: true });
+    expect(answerQuestion("Looking at the laptop and the chair, which is more to the left?", kitchen)).toMatchObject({ type: "choice", objectIds: ["obj-4", "obj-6"] });
+    expect(answerQuestion("Is the depth of the shelf greater than that of the laptop?", kitchen).type).toBe("text"); // same depth: too close to call
+    expect(answerQuestion("Is the height of the chair greater than that of the laptop?", kitchen)).toMatchObject({ type: "bool", bool: true });
+    expect(answerQuestion("Is the chair positioned before the shelf?", kitchen).type).toBe("text");
+    expect(answerQuestion("What is the depth value of the chair?", kitchen).value_m).toBeCloseTo(Math.hypot(...kitchen.objects[6].centerCam), 3);
+    expect(answerQuestion("Could you give me an estimate of the distance between the chair and the camera?", kitchen).value_m).toBeCloseTo(Math.hypot(...kitchen.objects[6].centerCam), 3);
+  });
+
   it("a size superlative says when an object it passed over is cut off by the image border", () => {
     const g = makeGraph([{ label: "box", center: [0, 3, 0.3], size: [0.6, 0.6, 0.6] }, { label: "box", center: [1, 3, 0.2], size: [0.4, 0.4, 0.4] }]);
     g.objects[1].attributes.truncated = true;
