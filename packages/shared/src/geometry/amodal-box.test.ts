@@ -62,6 +62,18 @@ describe("completeUprightBox", () => {
     expect(1.8 * Math.cos(turned.turnRad) + 4.3 * Math.sin(turned.turnRad)).toBeCloseTo(2.95, 6);
     expect(box.center[1]).toBeCloseTo(20 + turned.depthM / 2);
   });
+
+  it("of the two turns that match a sheet's apparent width, takes the one nearer the world axes (a car along the road, off to the left)", () => {
+    // A car 15 m left and 38 m ahead, heading along the road (world y): seen 21.5° off axis, its
+    // footprint projects to 1.8 cos 21.5° + 4.3 sin 21.5° across the line of sight.
+    const off = Math.atan2(15, 38);
+    const apparent = 1.8 * Math.cos(off) + 4.3 * Math.sin(off);
+    const sheet: UprightBox = { center: [-15, 38, 0.75], widthM: apparent, lengthM: 0, heightM: 1.5, yawRad: off }; // across the line of sight
+    const { box } = completeUprightBox(sheet, "rectangle", CAR, ctx);
+    expect(box.yawRad).toBeCloseTo(0, 6);
+    expect(box.widthM).toBeCloseTo(1.8, 6);
+    expect(box.lengthM).toBeCloseTo(4.3, 6);
+  });
 });
 
 describe("boxFromPrior", () => {

@@ -93,7 +93,7 @@ export function completeUprightBox(visible: UprightBox, shape: "rectangle" | "ci
       const depthSide = folded.widthM === across && folded.lengthM === completed ? "length" : "width";
       return { box, extentSource: { ...source, [depthSide]: "completed_from_priors" } };
     }
-    const folded = foldYaw(facing + turned.turnRad, prior.widthM, prior.lengthM);
+    const folded = manhattanTurn(facing, turned.turnRad, prior);
     box = { ...box, center: [ctx.cameraWorld[0] + sx * centerRange, ctx.cameraWorld[1] + sy * centerRange, box.center[2]], widthM: folded.widthM, lengthM: folded.lengthM, yawRad: folded.yawRad };
     return { box, extentSource: { ...source, width: "completed_from_priors", length: "completed_from_priors" } };
   }
@@ -139,6 +139,17 @@ export function turnedFootprint(prior: Pick<ObjectSizePrior, "widthM" | "lengthM
   return { turnRad, depthM: w * Math.sin(turnRad) + l * Math.cos(turnRad) };
 }
 
+/**
+ * The apparent width fixes how far the footprint is turned from facing the camera, not which way.
+ * Streets and rooms are laid out along two axes (cars along the road, furniture along the walls)
+ * and the world frame's y is the camera's forward direction, so of the two turns we take the one
+ * that leaves the footprint closer to the world axes.
+ */
+function manhattanTurn(facingRad: number, turnRad: number, prior: Pick<ObjectSizePrior, "widthM" | "lengthM">): { yawRad: number; widthM: number; lengthM: number } {
+  const plus = foldYaw(facingRad + turnRad, prior.widthM, prior.lengthM), minus = foldYaw(facingRad - turnRad, prior.widthM, prior.lengthM);
+  return Math.abs(minus.yawRad) < Math.abs(plus.yawRad) ? minus : plus;
+}
+
 /** An UprightBox's yaw and sides for a footprint whose w side runs at `yawRad`: the side within 45° of world x is the width. */
 function foldYaw(yawRad: number, sideAlongYawM: number, otherSideM: number): { yawRad: number; widthM: number; lengthM: number } {
   let yaw = yawRad, widthM = sideAlongYawM, lengthM = otherSideM;
@@ -171,7 +182,7 @@ export function boxFromPrior(prior: ObjectSizePrior, p: PriorPlacement): Complet
   const cx = p.nearPointWorld[0] + (sx * turned.depthM) / 2, cy = p.nearPointWorld[1] + (sy * turned.depthM) / 2;
   const onGround = prior.restsOnGround && p.groundKnown;
   const cz = onGround ? prior.heightM / 2 : p.nearPointWorld[2];
-  const folded = foldYaw(Math.atan2(sy, sx) + Math.PI / 2 + turned.turnRad, prior.widthM, prior.lengthM);
+  const folded = manhattanTurn(Math.atan2(sy, sx) + Math.PI / 2, turned.turnRad, prior);
   return {
     box: { center: [cx, cy, cz], widthM: folded.widthM, lengthM: folded.lengthM, heightM: prior.heightM, yawRad: folded.yawRad },
     extentSource: { width: "completed_from_priors", length: "completed_from_priors", height: "completed_from_priors" },

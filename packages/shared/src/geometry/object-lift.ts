@@ -32,6 +32,12 @@ export interface LiftContext {
    * mask (a segmenter's mask leaves out the wall right behind a sofa, which bounds the sofa).
    */
   depth?: DepthImage;
+  /**
+   * Whether the depth was measured (a sensor, a depth model). Depth drawn from size priors is the
+   * priors' own picture of each object (a front plane, a top face) and says nothing about free
+   * space behind it: completion is then unbounded by it.
+   */
+  depthMeasured?: boolean;
 }
 
 export interface LiftTarget {
@@ -40,6 +46,12 @@ export interface LiftTarget {
   prior?: ObjectSizePrior;
   /** A nearer object covers this one's bottom edge. */
   bottomOccluded?: boolean;
+  /**
+   * The object's own pixels (image-sized, non-zero = object) when a mask was given or derived; a
+   * plain box has none. Free space is evidenced by rays that miss the object: pixels of the mask
+   * are its own surface (a top face seen edge-on jumps in depth), not space behind it.
+   */
+  mask?: Uint8Array;
 }
 
 export type LiftedObject =
@@ -108,7 +120,7 @@ export function liftObject(pointsCam: Points, pixelIndex: Uint32Array, target: L
     const touchesBottom = y2 >= ctx.imageHeight - 1;
     const topM = y1 > 1 ? topFromBox(fg, target.box2d, ctx) : undefined;
     const completed = completeUprightBox(extracted.box, extracted.shape, prior, {
-      cameraWorld, groundKnown: !!plane, bottomHidden: touchesBottom || !!target.bottomOccluded, freeSpaceToM: Math.min(surface.behindM, ctx.depth ? depthBehindInBox(ctx.depth, target.box2d, surface.farM, ctx) : Infinity) * ratio,
+      cameraWorld, groundKnown: !!plane, bottomHidden: touchesBottom || !!target.bottomOccluded, freeSpaceToM: ctx.depthMeasured === false ? Infinity : Math.min(target.mask ? Infinity : surface.behindM, ctx.depth ? depthBehindInBox(ctx.depth, target.box2d, surface.farM, ctx, target.mask) : Infinity) * ratio,
       ...(topM !== undefined ? { topM } : {}),
     });
     const changed = completed.extentSource.width !== "measured" || completed.extentSource.length !== "measured" || completed.extentSource.height !== "measured";
@@ -130,10 +142,11 @@ export function liftObject(pointsCam: Points, pixelIndex: Uint32Array, target: L
 
 /**
  * The 10th percentile of the depths seen inside the 2D box beyond `farM` (the object's surface
- * window), ground excluded when the support plane is known (the road behind a car is not a wall);
- * Infinity when nothing is seen behind. About 4000 samples on a grid.
+ * window), outside the object's mask when it has one, ground excluded when the support plane is
+ * known (the road behind a car is not a wall); Infinity when nothing is seen behind. About 4000
+ * samples on a grid.
  */
-function depthBehindInBox(depth: DepthImage, box2d: readonly number[], farM: number, ctx: LiftContext): number {
+function depthBehindInBox(depth: DepthImage, box2d: readonly number[], farM: number, ctx: LiftContext, mask?: Uint8Array): number {
   const x0 = Math.max(0, Math.floor(box2d[0])), y0 = Math.max(0, Math.floor(box2d[1]));
   const x1 = Math.min(depth.width, Math.ceil(box2d[2])), y1 = Math.min(depth.height, Math.ceil(box2d[3]));
   const step = Math.max(1, Math.round(Math.sqrt(((x1 - x0) * (y1 - y0)) / 4000)));
@@ -141,6 +154,7 @@ function depthBehindInBox(depth: DepthImage, box2d: readonly number[], farM: num
   const behind: number[] = [];
   for (let v = y0; v < y1; v += step) {
     for (let u = x0; u < x1; u += step) {
+      if (mask && mask[v * depth.width + u]) continue;
       const z = depth.data[v * depth.width + u] / depth.unitsPerMetre;
       if (!(z > farM && z < Infinity)) continue;
       if (plane) {

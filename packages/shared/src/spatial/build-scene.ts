@@ -88,11 +88,13 @@ export function buildSceneGraph(input: SceneInput): BuiltScene {
       box2d: observation.box2d,
       ...(observation.sizePrior ? { prior: observation.sizePrior } : {}),
       bottomOccluded: bottomCoveredByNearer(index, input.objects, nearZ),
+      ...(observation.mask ? { mask } : {}),
     }, {
       intrinsics, imageWidth: width, imageHeight: height, worldFromCam: alignment.worldFromCam,
       ...(alignment.supportPlaneCam ? { supportPlaneCam: alignment.supportPlaneCam } : {}),
       sampleSpacingM: (pointsCam) => sampleSpacingM(pointsCam, countNonZero(mask), intrinsics.fx),
       depth,
+      depthMeasured: input.depthSource !== "priors",
     });
     const label = observation.label.toLowerCase();
     if (!result.located) {
