@@ -90,5 +90,8 @@ describe("whole-object boxes", () => {
     // From the face at 4 m to the wall at 4.2 m, in the world frame's forward direction.
     expect(o.box.center[1] + o.box.lengthM / 2).toBeLessThanOrEqual(4.2 + 1e-6);
     expect(o.box.lengthM).toBeLessThan(0.25);
+    // Depth drawn from size priors is no evidence of free space: the same map as `priors` leaves the completion unbounded.
+    const fromPriors = buildSceneGraph({ width: W, height: H, depth, intrinsics, depthSource: "priors", objects: [{ label: "cabinet", score: 0.9, box2d: box, mask, sizePrior: prior }] }).graph.objects[0];
+    expect(Math.min(fromPriors.box.widthM, fromPriors.box.lengthM)).toBeCloseTo(0.5, 5);
   });
 });
