@@ -169,16 +169,16 @@ function findMentions(tokens: string[], graph: SceneGraph): Mention[] {
 const DIRECTION_CUE = /\bclock\b|\boclock\b|\bclockwise\b|\b(?:what|which) direction\b/;
 const CHOICE_CUE = /\bwhich\b|\bwho\b|@\d or @\d|\bwhat (?:object|item|thing|one)\b|\bwhat (?:is|sits|stands) (?:more |less )?(?:closer|nearer|farther|further|higher|lower|bigger|larger|smaller|taller|shorter|wider|thinner|narrower|broader|more|less)\b/;
 const HOW_CUE = /\bhow\b(?! about)/;
-const QUANT_LEAD = /(?:^|, )(?:at |to |by |from )?(?:what|give|estimate|measure|compute|calculate|find|report|tell me the|approximately|roughly|about)\b/;
-const MEASURE_WORD = /\b(?:distance|width|height|elevation|gap|clearance|spacing|separation|breadth|size|measure|measures)\b/;
+const QUANT_LEAD = /(?:^|, )(?:at |to |by |from )?(?:what|give|estimate|measure|compute|calculate|find|report|tell me the|approximately|roughly|about|determine)\b/;
+const MEASURE_WORD = /\b(?:distance|width|height|elevation|gap|clearance|spacing|separation|breadth|size|dimensions?|measure|measures)\b/;
 
 const VERTICAL = /\bvertical(?:ly)?\b|\bhow (?:far|high|much|many \w+) (?:above|below|up|down|higher|lower)\b(?! the (?:floor|ground))|\b(?:above or below|below or above|higher or lower|lower or higher)\b|\bup (?:and|or) down\b|\bup down\b|\bdifference in (?:elevation|altitude)\b|\belevation difference\b/;
 const HORIZONTAL = /\bhorizontal(?:ly)?\b|\b(?:along|across|onto|over) the (?:floor|ground)\b|\bfloor plan\b|\bfrom above\b|\btop down\b|\bbird 's eye\b|\bbirds eye\b|\bground distance\b|\b(?:ignoring|disregarding|leaving out|excluding|not counting|without)\b[^@,]*\b(?:height|vertical)\b/;
 const FLOOR = /\b(?:off|above|from|over|up from) (?:the )?(?:floor|ground)\b|\b(?:floor|ground) level\b|\belevation\b|\belevated\b|\bhigh up\b|\braised\b|\b(?:clearance|space|room|gap)\b(?: is there)? (?:under|beneath|below|underneath)\b/;
 const GAP = /\bgaps?\b|\bspace\b|\broom\b|\bclearance\b|\bclosest\b|\bnearest (?:points|edges|parts|surfaces)\b|\bedges?\b|\bsurfaces?\b|\bempty\b|\bspacing\b|\btouch(?:ing|es)?\b|\bshortest distance\b|\bopening\b/;
 const DISTANCE = /\bfar\b|\bdistance\b|\bdistant\b|\bapart\b|\bseparat\w*\b|\bclose\b|\bnear\b|\baway\b|\bbetween\b|@\d (?:is )?from @\d|\bfrom @\d to @\d/;
-const HEIGHT = /\btall\b|\bheight\b|\bhigh\b|\btop to bottom\b|\bbottom to top\b|\bvertical (?:size|extent)\b/;
-const WIDTH = /\bwide\b|\bwidth\b|\bbroad\b|\bbreadth\b|\bacross\b|\bside to side\b/;
+const HEIGHT = /\btall\b|\bheight\b|\bhigh\b|\btop to bottom\b|\bbottom to top\b|\bvertical (?:size|extent|dimensions?)\b|\b(?:occupy|occupies|take up|takes up|span|spans) vertically\b/;
+const WIDTH = /\bwide\b|\bwidth\b|\bbroad\b|\bbreadth\b|\bacross\b|\bside to side\b|\bhorizontal (?:size|extent|dimensions?)\b|\b(?:occupy|occupies|take up|takes up|span|spans) horizontally\b/;
 
 const QUALITATIVE_CUES: ReadonlyArray<[QualitativeFamily, ReadonlyArray<[Relation, RegExp]>]> = [
   ["taller_shorter", [
@@ -294,7 +294,7 @@ export function knownWords(): Set<string> {
     "object objects thing things item items position place spot way direction view distance gap width height elevation size",
     "closest nearest nearer closer farther further farthest furthest leftmost rightmost highest lowest biggest smallest tallest widest",
     "largest shortest narrowest thinnest tiniest topmost frontmost diameter",
-    "estimation estimate measurement value idea guess approximation provided considering relative positions sizes",
+    "estimation estimate measurement value idea guess approximation provided considering relative positions sizes dimensions determine occupy horizontally vertically",
     "meter meters metre metres centimeter centimeters inch inches foot feet cm mm m ft number value roughly about approximately exactly",
   );
   vocabulary = new Set(texts.join(" ").toLowerCase().match(/[a-z]+/g) ?? []);

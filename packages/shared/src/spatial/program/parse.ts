@@ -267,8 +267,8 @@ function newOperation(cue: string, mentions: Mention[], ctx: MentionContext, que
     if (rel && sel(m[2]).kind === "objects") return { op: "exists", target: withFilter(asPlural(sel(m[2])), rel.relation, sel(m[1])) };
   }
   // "If I stand at the cup, where is the tv?": the clock direction from A to B.
-  if ((m = cue.match(/^if (?:i|you|we|one) (?:stand|stood|am|are|were|was|sit|sat|wait|waited) (?:at|by|next to|beside|on|in front of) (@\d+) ,? (?:where|in which direction|which way) (?:is|are|would be|will be) (@\d+)$/)) && sel(m[1]).kind === "objects" && sel(m[2]).kind === "objects") {
-    return { op: "measure", family: "direction", a: sel(m[1]), b: sel(m[2]), unit: "auto" };
+  if ((m = cue.match(/^if (?:i|you|we|one) (?:stand|stood|am|are|were|was|sit|sat|wait|waited) (?:at|by|next to|beside|on|in front of) (@\d+) ,? (?:(?:where|in which direction|which way) (?:is|are|would be|will be) (@\d+)|where (?:will|would|do|can|could|should) (?:you|i|we|one) (?:find|see|look for|spot) (@\d+))$/)) && sel(m[1]).kind === "objects" && sel(m[2] ?? m[3]).kind === "objects") {
+    return { op: "measure", family: "direction", a: sel(m[1]), b: sel(m[2] ?? m[3]), unit: "auto" };
   }
   // "Where is the cup relative to the table?", "Where is the couch?"
   if ((m = cue.match(/^where (?:is|are) (@\d+)(?: (?:relative to|compared to|with respect to|in relation to|from) (@\d+))?$/)) && sel(m[1]).kind === "objects") {

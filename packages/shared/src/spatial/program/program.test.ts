@@ -143,6 +143,9 @@ describe("questions as programs", () => {
     expect(answerQuestion("Is the chair positioned before the shelf?", kitchen).type).toBe("text");
     expect(answerQuestion("What is the depth value of the chair?", kitchen).value_m).toBeCloseTo(Math.hypot(...kitchen.objects[6].centerCam), 3);
     expect(answerQuestion("Could you give me an estimate of the distance between the chair and the camera?", kitchen).value_m).toBeCloseTo(Math.hypot(...kitchen.objects[6].centerCam), 3);
+    expect(answerQuestion("Determine the vertical dimensions of the chair.", kitchen).value_m).toBe(0.9);
+    expect(answerQuestion("How much room does the dining table take up horizontally?", kitchen).value_m).toBe(1.4);
+    expect(answerQuestion("If you were at the shelf, where would you find the chair?", kitchen).clock_hour).toBe(3);
   });
 
   it("a size superlative says when an object it passed over is cut off by the image border", () => {
