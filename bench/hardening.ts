@@ -22,10 +22,8 @@ for (;;) {
   form.set("options", huge);
   const t0 = performance.now();
   const res = await fetch(process.env.BASE + "/v1/jobs", { method: "POST", headers: { authorization: "Bearer " + process.env.KEY }, body: form }).catch(() => null);
-  if (res) {
-    await res.arrayBuffer();
-    console.log(res.status + " " + (performance.now() - t0).toFixed(1));
-  }
+  if (res) await res.arrayBuffer().catch(() => {});
+  console.log((res ? res.status : 0) + " " + (performance.now() - t0).toFixed(1));
 }`;
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
@@ -62,13 +60,13 @@ async function healthUnderOversizeOptions(): Promise<Record<string, number>> {
     for (const a of attackers) a.kill("SIGTERM");
     const answers = (await Promise.all(outputs)).flatMap((o) => o.split("\n").filter(Boolean).map((line) => line.split(" ").map(Number)));
     const refusals = answers.filter(([status]) => status === 413).map(([, t]) => t);
-    // Under wrangler dev the local proxy sometimes answers 503 when the worker refuses a body still being uploaded.
+    // A body this far over its cap is cut after the 413: over wrangler dev's local proxy the client may see a 503 or a reset instead.
     const otherStatuses = answers.filter(([status]) => status !== 413).map(([status]) => status);
-    if (otherStatuses.some((st) => st < 400 || st === 500)) throw new Error(`a 40 MB options part was not refused: ${otherStatuses.join(", ")}`);
+    if (otherStatuses.some((st) => st !== 0 && st !== 503)) throw new Error(`40 MB options parts got ${otherStatuses.join(", ")}`);
     return {
       healthAtRestMedianMs: ms(quantile(rest, 0.5)), healthAtRestP95Ms: ms(quantile(rest, 0.95)),
       healthUnderAttackMedianMs: ms(quantile(busy, 0.5)), healthUnderAttackP95Ms: ms(quantile(busy, 0.95)), healthUnderAttackMaxMs: ms(Math.max(...busy)),
-      refused40MbOptions: refusals.length, refusalMedianMs: ms(quantile(refusals, 0.5)), closedByProxy503: otherStatuses.length,
+      refused40MbOptions: refusals.length, refusalMedianMs: ms(quantile(refusals, 0.5)), cutWithoutStatus: otherStatuses.length,
     };
   } finally {
     await worker.stop();
@@ -80,7 +78,7 @@ export async function runHardeningBench(): Promise<void> {
   const health = await healthUnderOversizeOptions();
   console.log(`/v1/health at rest: median ${health.healthAtRestMedianMs} ms, p95 ${health.healthAtRestP95Ms} ms`);
   console.log(`/v1/health while 2 clients keep sending 40 MB options parts: median ${health.healthUnderAttackMedianMs} ms, p95 ${health.healthUnderAttackP95Ms} ms, max ${health.healthUnderAttackMaxMs} ms`);
-  console.log(`  ${health.refused40MbOptions} refusals (413), median ${health.refusalMedianMs} ms from request to 413 (the client's 40 MB upload included); ${health.closedByProxy503} closed by the local proxy (503)`);
+  console.log(`  ${health.refused40MbOptions} refusals (413), median ${health.refusalMedianMs} ms from request to 413 (the client's upload included), ${health.cutWithoutStatus} cut before a status reached the client`);
   const { report: crash } = await runCrashScenario(16);
   console.log(`edge SIGKILLed during 16 creations: down ${crash.downMs} ms; restart → every orphan re-queued ${crash.restartToRequeuedMs} ms; restart → all ${crash.jobs} jobs ended ${crash.restartToAllEndedMs} ms (${crash.completed} completed, ${crash.failed} failed, ${crash.retriedCreations} creations retried, ${crash.replayedCreations} replayed)`);
   mkdirSync(join(REPO_ROOT, ".reports"), { recursive: true });

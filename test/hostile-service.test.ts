@@ -43,19 +43,22 @@ afterAll(async () => {
   await worker?.stop();
 });
 
-async function create(image: Buffer, options: unknown = {}): Promise<{ status: number; body: { job?: { id: string }; error?: { code: string } } }> {
+type Created = { job?: { id: string }; error?: { code: string } };
+type View = { status: string; error?: { code: string; message: string }; scene?: { intrinsics: { source: string; fx: number }; objects: { center_cam: [number, number, number] | null }[] } };
+
+async function create(image: Buffer, options: unknown = {}): Promise<{ status: number; body: Created }> {
   const form = new FormData();
   form.set("image", new Blob([image]), "image");
   form.set("options", JSON.stringify(options));
   const res = await fetch(`${base}/v1/jobs`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: form });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as Created };
 }
 
 /** Waits for the job to end; returns its view. */
-async function ended(jobId: string, timeoutMs = 60_000): Promise<{ status: string; error?: { code: string; message: string }; scene?: { intrinsics: { source: string; fx: number }; objects: { center_cam: [number, number, number] | null }[] } }> {
+async function ended(jobId: string, timeoutMs = 60_000): Promise<View> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const view = await (await fetch(`${base}/v1/jobs/${jobId}`, { headers: { authorization: `Bearer ${key}` } })).json();
+    const view = (await (await fetch(`${base}/v1/jobs/${jobId}`, { headers: { authorization: `Bearer ${key}` } })).json()) as View;
     if (["completed", "failed", "cancelled"].includes(view.status)) return view;
     if (Date.now() > until) throw new Error(`job ${jobId} still ${view.status}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -99,16 +102,22 @@ describe("hostile input through the edge and a real runner", () => {
     const form = new FormData();
     form.set("image", new Blob([rgb]), "image");
     form.set("options", "x".repeat(40 * 1024 * 1024));
-    // Refused at 128 KiB, before the upload ends: the client may see the 413, or (over wrangler dev's
-    // local proxy) a 503 or its connection closed under it. Never a 2xx, and never a stalled edge.
+    // Refused once the field passes 128 KiB; nothing more of it is parsed or kept, and a body this far
+    // over the cap is cut: the client sees the 413 or (over wrangler dev's proxy) a 503 or a reset.
     const res = await fetch(`${base}/v1/jobs`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: form }).catch((err: Error) => err);
     if (res instanceof Response) {
       expect([413, 503]).toContain(res.status);
       const text = await res.text();
-      if (res.status === 413 && text) expect(JSON.parse(text).error.code).toBe("payload_too_large");
+      if (res.status === 413 && text) expect((JSON.parse(text) as Created).error?.code).toBe("payload_too_large");
     } else {
       expect(String((res.cause as Error | undefined)?.message ?? res.message)).toMatch(/ECONNRESET|EPIPE|socket|closed/i);
     }
+    // A 26 MiB photo, just over its 25 MiB cap, gets a clean 413 with its code.
+    const photo = new FormData();
+    photo.set("image", new Blob([new Uint8Array(26 * 1024 * 1024)]), "image");
+    const over = await fetch(`${base}/v1/jobs`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: photo });
+    expect(over.status).toBe(413);
+    expect(((await over.json()) as Created).error?.code).toBe("payload_too_large");
     expect((await ended(body.job!.id)).status).toBe("completed");
     const t0 = Date.now();
     expect((await fetch(`${base}/v1/health`)).status).toBe(200);

@@ -39,6 +39,7 @@ export interface Intake {
 export type ResolvedIntake = Omit<Intake, "image"> & { image: Upload };
 
 const unsupported = (message: string) => new ApiError(415, "unsupported_media_type", message);
+const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
 const PART_LIMITS: Record<string, number> = { image: IMAGE_MAX_BYTES, depth: DEPTH_MAX_BYTES, options: OPTIONS_MAX_BYTES };
 
 export async function readJobRequest(request: Request): Promise<Intake> {
@@ -67,7 +68,8 @@ async function readMultipart(request: Request): Promise<Intake> {
   const source = request.body;
   if (!boundary || !source) throw badRequest("body", "malformed multipart/form-data (no boundary or no body)");
   const fields = new Map<string, Uint8Array | string>();
-  const stream = source.pipeThrough(multipartPartLimits(boundary, PART_LIMITS, OPTIONS_MAX_BYTES));
+  // preventCancel: a refused body is drained, not cut off (see the catch below).
+  const stream = source.pipeThrough(multipartPartLimits(boundary, PART_LIMITS, OPTIONS_MAX_BYTES), { preventCancel: true });
   try {
     for await (const part of parseMultipartStream(stream, { boundary, maxParts: 3, maxHeaderSize: 8 * 1024, maxFileSize: IMAGE_MAX_BYTES, maxTotalSize: MULTIPART_MAX_BYTES })) {
       const name = part.name ?? "";
@@ -78,9 +80,12 @@ async function readMultipart(request: Request): Promise<Intake> {
       fields.set(name, part.isFile ? part.bytes : part.text);
     }
   } catch (err) {
-    // The rest of the upload is never read. (A client still sending it may see its connection
-    // close under it: the status line arrives, over `wrangler dev`'s proxy the body sometimes not.)
+    // Nothing more is parsed, buffered or stored. Up to DRAIN_MAX_BYTES more of the upload are read
+    // and dropped before answering, so a client that overshot a cap (a 26 MiB photo) gets its 413
+    // rather than a connection cut under it (which `wrangler dev`'s proxy also takes for a worker
+    // restart, failing the next request). A body far over (a 40 MB options field) is cut.
     await stream.cancel().catch(() => {});
+    await discard(source, DRAIN_MAX_BYTES);
     throw multipartError(err);
   }
 
@@ -110,6 +115,27 @@ async function readMultipart(request: Request): Promise<Intake> {
     depth = { bytes: depthField, contentType: "image/png", size: { width: header.width, height: header.height } };
   }
   return { image, depth, options };
+}
+
+/** Reads and drops what is left of a refused body (at most `maxBytes`, then cancels it). */
+async function discard(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<void> {
+  // The pipe that fed the parser releases the stream a moment after it stops.
+  for (let tries = 0; stream.locked && tries < 50; tries++) await new Promise((r) => setTimeout(r, 1));
+  if (stream.locked) return;
+  const reader = stream.getReader();
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      total += value.byteLength;
+      if (total > maxBytes) return void (await reader.cancel());
+    }
+  } catch {
+    // the client went away: nothing left to drop
+  } finally {
+    reader.releaseLock();
+  }
 }
 
 function multipartError(err: unknown): unknown {
