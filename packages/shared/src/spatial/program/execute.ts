@@ -10,7 +10,7 @@ import type { SceneGraph, SceneObject } from "../scene-graph.js";
 import { familyOf, SINGLE_OBJECT_FAMILIES } from "../families.js";
 import { bottomM, gapM, holds, isBetween, isOn, topM } from "./proximity.js";
 import * as render from "./render.js";
-import type { Program, Selector, TraceStep } from "./schema.js";
+import { MAX_TRACE_STEPS, type Program, type Selector, type TraceStep } from "./schema.js";
 import { describe, keyValue, KEY_IS_LENGTH, round3, select, type Selection } from "./select.js";
 
 /** Side lengths within this share of their mean make a "roughly equilateral" triangle: max − min ≤ 15% of the mean side. */
@@ -409,6 +409,19 @@ function premise(ctx: Context, p: Extract<Program, { op: "premise" }>): Outcome 
  * → `{ type: "number", count: 3, text: "There are 3 chairs.", trace: [...] }`.
  */
 export function execute(graph: SceneGraph, program: Program, question: string): Answer {
+  const answer = run(graph, program, question);
+  return answer.trace ? { ...answer, trace: boundTrace(answer.trace) } : answer;
+}
+
+const MAX_DETAIL_CHARS = 2000;
+
+/** Keeps a trace within the wire schema's bounds (a ranking of hundreds of objects lists them all in one step). */
+export function boundTrace(trace: TraceStep[]): TraceStep[] {
+  const steps = trace.length > MAX_TRACE_STEPS ? [...trace.slice(0, MAX_TRACE_STEPS - 1), { op: "more", detail: `${trace.length - MAX_TRACE_STEPS + 1} more steps left out`, objectIds: [] }] : trace;
+  return steps.map((s) => (s.detail.length > MAX_DETAIL_CHARS ? { ...s, detail: `${s.detail.slice(0, MAX_DETAIL_CHARS - 1)}…` } : s));
+}
+
+function run(graph: SceneGraph, program: Program, question: string): Answer {
   const ctx: Context = { graph, question, trace: [] };
   switch (program.op) {
     case "compare": return compare(ctx, program);

@@ -207,6 +207,14 @@ describe("questions as programs", () => {
     expect(answerQuestion("How many cups are on the dining table?", kitchen).trace?.map((s) => s.op)).toEqual(["select", "select", "filter", "count"]);
   });
 
+  it("traces stay within the wire schema's bounds on a crowded scene", () => {
+    const crowd = makeGraph(Array.from({ length: 300 }, (_, i): FixtureObject => ({ label: "bottle", center: [-6 + (i % 30) * 0.4, 3 + Math.floor(i / 30) * 0.5, 0.15], size: [0.08, 0.08, 0.1 + (i % 7) * 0.02] })));
+    const answer = answerQuestion("Order the bottles by height", crowd);
+    expect(answer.objectIds).toHaveLength(300);
+    expect(() => Answer.parse(answer)).not.toThrow();
+    expect(answer.trace!.every((s) => s.detail.length <= 2000)).toBe(true);
+  });
+
   it("parsed programs satisfy the schema; a malformed program does not", () => {
     for (const q of ["How many chairs are within 2 m of the desk?", "What is the third car from the left?", "Order the bottles by height", "Is the cup closer to the plate than to the laptop?", "How tall is the table with a laptop on it?"]) {
       const parsed = parseProgram(q, office(), "families");
