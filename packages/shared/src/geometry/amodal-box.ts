@@ -85,9 +85,10 @@ export function completeUprightBox(visible: UprightBox, shape: "rectangle" | "ci
     const completed = Math.max(depth, Math.min(turned.depthM, ctx.freeSpaceToM - nearFaceM));
     const centerRange = nearFaceM + completed / 2;
     const facing = Math.atan2(sy, sx) + Math.PI / 2; // the direction across the line of sight
-    if (completed < turned.depthM) {
-      // Something seen right behind leaves no room for the turned footprint: the face as seen,
-      // as deep as the free space allows.
+    if (completed < turned.depthM || turned.turnRad === 0) {
+      // Face-on (the face is no wider than the typical short side), or something seen right
+      // behind leaves no room for the turned footprint: the face as seen, as deep as the typical
+      // footprint or the free space allow.
       const folded = foldYaw(facing, across, completed);
       box = { ...box, center: [ctx.cameraWorld[0] + sx * centerRange, ctx.cameraWorld[1] + sy * centerRange, box.center[2]], widthM: folded.widthM, lengthM: folded.lengthM, yawRad: folded.yawRad };
       const depthSide = folded.widthM === across && folded.lengthM === completed ? "length" : "width";
