@@ -15,7 +15,7 @@ import { keys } from "./routes/keys.js";
 import { openapi } from "./routes/openapi.js";
 import { runnerBlobs, runnerConnect } from "./routes/runners.js";
 
-const withCors = cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type", "Last-Event-ID"], exposeHeaders: ["Retry-After"] });
+const withCors = cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type", "Last-Event-ID", "Idempotency-Key"], exposeHeaders: ["Retry-After", "Idempotent-Replayed"] });
 
 /** CORS headers on every response but WebSocket upgrades: rebuilding a 101 response would drop its socket. */
 const corsExceptUpgrades = createMiddleware<AppEnv>(async function corsExceptUpgrades(c, next) {

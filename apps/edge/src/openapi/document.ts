@@ -4,6 +4,7 @@
 import { JobEvent, JobOptions, JobView, PIPELINE_VERSION } from "@spatial/shared/protocol";
 import { z } from "zod";
 import { ErrorBody } from "../http/errors.js";
+import { JobListResponse } from "../routes/job-list.js";
 import { AskBody, AskResponse, CancelResponse, PoolSnapshot, CreateJobResponse, CreateKeyBody, CreateKeyResponse, HealthResponse, RevokeKeyResponse } from "../http/schemas.js";
 
 type Security = "apiKey" | "admin" | "runner" | null;
@@ -17,6 +18,7 @@ interface Operation {
   scope?: string;
   body?: Named | { multipart: true };
   query?: { name: string; description: string }[];
+  headers?: { name: string; description: string }[];
   responses: Record<number, { description: string; schema?: Named; contentType?: string }>;
 }
 
@@ -26,7 +28,7 @@ const res = {
   Health: { name: "HealthResponse", schema: HealthResponse }, Key: { name: "CreateKeyResponse", schema: CreateKeyResponse }, Revoke: { name: "RevokeKeyResponse", schema: RevokeKeyResponse },
   Create: { name: "CreateJobResponse", schema: CreateJobResponse }, JobView: { name: "JobView", schema: JobView }, Ask: { name: "AskResponse", schema: AskResponse },
   Cancel: { name: "CancelResponse", schema: CancelResponse }, Event: { name: "JobEvent", schema: JobEvent }, Error: { name: "ErrorBody", schema: ErrorBody },
-  Pool: { name: "PoolSnapshot", schema: PoolSnapshot },
+  Pool: { name: "PoolSnapshot", schema: PoolSnapshot }, List: { name: "JobListResponse", schema: JobListResponse },
 };
 const err = (description: string) => ({ description, schema: res.Error });
 const authErrors = { 401: err("unauthorized: missing, unknown or revoked credentials"), 403: err("forbidden: the key lacks the scope"), 429: err("rate_limited (Retry-After)") };
@@ -38,15 +40,20 @@ export const OPERATIONS: Operation[] = [
   {
     method: "post", path: "/v1/jobs", summary: "Create a job: multipart image (+ depth, options) or JSON JobOptions with imageUrl", security: "apiKey", scope: "jobs:write",
     body: { multipart: true }, query: [{ name: "pool", description: "runner pool (default DEFAULT_POOL)" }],
+    headers: [{ name: "Idempotency-Key", description: "1–255 printable characters: the same key and request within 24 h return the first job (header Idempotent-Replayed: true); the same key with another request is a 409" }],
     responses: {
-      200: { description: "served from the scene cache", schema: res.Create }, 202: { description: "queued", schema: res.Create },
-      400: err("invalid_request | url_not_allowed | url_fetch_failed"), 413: err("payload_too_large"), 415: err("unsupported_media_type"), ...authErrors,
+      200: { description: "finished at once (served from the tenant's scene cache), or a replay of a finished job", schema: res.Create }, 202: { description: "queued", schema: res.Create },
+      400: err("invalid_request | url_not_allowed | url_fetch_failed | image_corrupt | intrinsics_invalid (field of view outside 1°–170°, principal point outside the image) | objects_box_outside | depth_size_mismatch"),
+      409: err("idempotency_conflict"),
+      413: err("payload_too_large (image/depth > 25 MiB, options > 128 KiB) | image_too_large / depth_too_large (> 40 MP by the header)"), 415: err("unsupported_media_type"), ...authErrors,
     },
   },
+  { method: "get", path: "/v1/jobs", summary: "The tenant's jobs, newest first (cursor pages)", security: "apiKey", scope: "jobs:read", query: [{ name: "limit", description: "1–100 (default 20)" }, { name: "cursor", description: "nextCursor of the previous page" }], responses: { 200: { description: "a page", schema: res.List }, 400: err("invalid_request"), ...authErrors } },
+  { method: "get", path: "/v1/jobs/{id}/image", summary: "The job's uploaded image", security: "apiKey", scope: "jobs:read", responses: { 200: { description: "the image bytes", contentType: "image/*" }, 404: err("not_found"), ...authErrors } },
   { method: "get", path: "/v1/jobs/{id}", summary: "A job", security: "apiKey", scope: "jobs:read", responses: { 200: { description: "the job", schema: res.JobView }, 404: err("not_found"), ...authErrors } },
   {
     method: "get", path: "/v1/jobs/{id}/events", summary: "The job's events as SSE (id = seq), or JSON text messages on a WebSocket with Upgrade", security: "apiKey", scope: "jobs:read",
-    query: [{ name: "after", description: "resume after this seq (or Last-Event-ID)" }],
+    query: [{ name: "after", description: "resume after this seq (or Last-Event-ID; one ahead of the log waits for later events)" }, { name: "token", description: "the job's view token from the create response (browsers), dies with the key that created the job" }],
     responses: { 200: { description: "text/event-stream of JobEvent", schema: res.Event, contentType: "text/event-stream" }, 101: { description: "WebSocket of JobEvent JSON messages" }, 404: err("not_found"), ...authErrors },
   },
   { method: "post", path: "/v1/jobs/{id}/questions", summary: "Answer new questions from the job's scene graph at the edge", security: "apiKey", scope: "jobs:read", body: req.AskBody, responses: { 200: { description: "answers", schema: res.Ask }, 409: err("scene_not_ready"), 404: err("not_found"), ...authErrors } },
@@ -81,6 +88,7 @@ export function openApiDocument(): object {
   for (const op of OPERATIONS) {
     const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
     for (const q of op.query ?? []) params.push({ name: q.name, in: "query", required: false, schema: { type: "string" }, description: q.description } as never);
+    for (const h of op.headers ?? []) params.push({ name: h.name, in: "header", required: false, schema: { type: "string" }, description: h.description } as never);
     const body = op.body && ("multipart" in op.body
       ? {
           required: true,
