@@ -120,23 +120,92 @@ export function fitPlaneLeastSquares(points: Points, indices?: Uint32Array): Pla
   return orientedPlane(nx, ny, nz, -(nx * cx + ny * cy + nz * cz));
 }
 
-/** Counts points with |a x + b y + c z + d| < threshold; writes [count, Σ|distance|] to `out`. */
-function countInliers(points: Points, a: number, b: number, c: number, d: number, threshold: number, mustReach: number, out: Float64Array): void {
-  const len = points.length;
+/**
+ * The points regrouped by cells of a coarse grid, each cell with its tight bounding box, so that a
+ * candidate plane's inliers are counted only in the cells its slab |n·p + d| < t crosses. A depth
+ * cloud is a few surfaces: a slab through it crosses a small share of the occupied cells, and the
+ * rest are ruled out by one box test each. Exact: the count is the same as testing every point.
+ */
+interface CellGrid {
+  /** Points in cell order, xyz. */
+  points: Float32Array;
+  /** Per occupied cell: first point, end point (in `points`, as point indices). */
+  start: Uint32Array;
+  end: Uint32Array;
+  /** Per occupied cell: box centre and half extents, xyz each. */
+  centre: Float64Array;
+  half: Float64Array;
+}
+
+/** About this many points per occupied cell: fewer cells make box tests useless, more make them the cost. */
+const POINTS_PER_CELL = 256;
+
+function buildCellGrid(points: Points): CellGrid {
+  const n = Math.floor(points.length / 3);
+  let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
+  for (let o = 0; o < 3 * n; o += 3) {
+    const x = points[o], y = points[o + 1], z = points[o + 2];
+    if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y; if (z < z0) z0 = z; if (z > z1) z1 = z;
+  }
+  // Points lie on surfaces, so occupied cells grow with the square of the resolution: size the
+  // cell for n / POINTS_PER_CELL cells over the box's largest face.
+  const ex = x1 - x0, ey = y1 - y0, ez = z1 - z0;
+  const face = Math.max(ex * ey, ey * ez, ex * ez, 1e-12);
+  const cell = Math.max(Math.sqrt((face * POINTS_PER_CELL) / Math.max(1, n)), 1e-6);
+  const nx = Math.min(1024, Math.floor(ex / cell) + 1), ny = Math.min(1024, Math.floor(ey / cell) + 1), nz = Math.min(1024, Math.floor(ez / cell) + 1);
+  const keyOf = new Uint32Array(n);
+  const counts = new Map<number, number>();
+  for (let i = 0, o = 0; i < n; i++, o += 3) {
+    const key = (Math.min(nx - 1, Math.floor((points[o] - x0) / cell)) * ny + Math.min(ny - 1, Math.floor((points[o + 1] - y0) / cell))) * nz + Math.min(nz - 1, Math.floor((points[o + 2] - z0) / cell));
+    keyOf[i] = key;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const m = counts.size;
+  const slot = new Map<number, number>();
+  const start = new Uint32Array(m), end = new Uint32Array(m);
+  let next = 0, c = 0;
+  for (const [key, count] of counts) { slot.set(key, c); start[c] = next; end[c] = next; next += count; c++; }
+  const out = new Float32Array(3 * n);
+  const lo = new Float64Array(3 * m).fill(Infinity), hi = new Float64Array(3 * m).fill(-Infinity);
+  for (let i = 0, o = 0; i < n; i++, o += 3) {
+    const s = slot.get(keyOf[i])!;
+    const w = 3 * end[s]++;
+    for (let a = 0; a < 3; a++) {
+      const v = points[o + a];
+      out[w + a] = v;
+      if (v < lo[3 * s + a]) lo[3 * s + a] = v;
+      if (v > hi[3 * s + a]) hi[3 * s + a] = v;
+    }
+  }
+  const centre = new Float64Array(3 * m), half = new Float64Array(3 * m);
+  for (let j = 0; j < 3 * m; j++) { centre[j] = (lo[j] + hi[j]) / 2; half[j] = (hi[j] - lo[j]) / 2; }
+  return { points: out, start, end, centre, half };
+}
+
+/**
+ * Counts points with |a x + b y + c z + d| < threshold; writes [count, Σ|distance|] to `out`.
+ * Gives up (the count then falls short) once the best count cannot be reached.
+ */
+function countInliers(grid: CellGrid, a: number, b: number, c: number, d: number, threshold: number, mustReach: number, out: Float64Array): void {
+  const { points, start, end, centre, half } = grid;
+  const aa = Math.abs(a), ab = Math.abs(b), ac = Math.abs(c);
   let count = 0, err = 0;
-  // Chunked so that a hopeless candidate (cannot reach the best count even if every remaining point
-  // were an inlier) is abandoned early; the check costs nothing per point.
-  const chunk = 3 * 16384;
-  for (let start = 0; start < len; start += chunk) {
-    const end = Math.min(len, start + chunk);
-    for (let o = start; o < end; o += 3) {
-      const ad = Math.abs(a * points[o] + b * points[o + 1] + c * points[o + 2] + d);
+  let remaining = points.length / 3;
+  for (let s = 0; s < start.length; s++) {
+    const k = 3 * s;
+    const dc = a * centre[k] + b * centre[k + 1] + c * centre[k + 2] + d;
+    const reach = aa * half[k] + ab * half[k + 1] + ac * half[k + 2];
+    remaining -= end[s] - start[s];
+    if ((dc < 0 ? -dc : dc) - reach >= threshold) continue; // the slab misses the cell's box
+    for (let o = 3 * start[s], e = 3 * end[s]; o < e; o += 3) {
+      const dist = a * points[o] + b * points[o + 1] + c * points[o + 2] + d;
+      const ad = dist < 0 ? -dist : dist;
       if (ad < threshold) {
         count++;
         err += ad;
       }
     }
-    if (count + (len - end) / 3 < mustReach) break;
+    if (count + remaining < mustReach) break;
   }
   out[0] = count;
   out[1] = err;
@@ -170,6 +239,7 @@ export function segmentPlane(points: Points, options: SegmentPlaneOptions): Plan
   if (n < 3) return null;
 
   const rng = createRng(seed);
+  const grid = buildCellGrid(points);
   const counted = new Float64Array(2);
   let bestCount = 0, bestErr = Infinity;
   let ba = 0, bb = 0, bc = 0, bd = 0;
@@ -194,7 +264,7 @@ export function segmentPlane(points: Points, options: SegmentPlaneOptions): Plan
     let d = -(a * px + b * py + c * pz);
     if (d < 0) { a = -a; b = -b; c = -c; d = -d; }
     if (acceptNormal && !acceptNormal([a, b, c])) continue;
-    countInliers(points, a, b, c, d, distanceM, bestCount, counted);
+    countInliers(grid, a, b, c, d, distanceM, bestCount, counted);
     const count = counted[0], err = counted[1];
     evaluated++;
     if (count > bestCount || (count === bestCount && count > 0 && err < bestErr)) {
