@@ -5,7 +5,6 @@ import type { Answer } from "../answer.js";
 import type { Relation } from "../families.js";
 import { humanizeLength, type UnitRequest } from "../humanize.js";
 import { displayLabel, pluralOf } from "../lexicon.js";
-import { joinOr } from "../references.js";
 import type { SceneGraph, SceneObject } from "../scene-graph.js";
 import { RELATION_WORDS } from "../templates/words.js";
 import { relationPhrase } from "./proximity.js";
@@ -71,7 +70,7 @@ export function rank(graph: SceneGraph, trace: TraceStep[], target: Selector, so
   return { text: sentence, type: "text", items: sorted.map((o) => o.label), objectIds: sorted.map((o) => o.id), trace };
 }
 
-export function relate(graph: SceneGraph, trace: TraceStep[], relation: FilterRelation, a: string, b: string, ids: string[], result: boolean, gapM: number, distanceM: number | undefined, reversedOn: boolean): Answer {
+export function relate(trace: TraceStep[], relation: FilterRelation, a: string, b: string, ids: string[], result: boolean, gapM: number, distanceM: number | undefined, reversedOn: boolean): Answer {
   const phrase = relationPhrase(relation, distanceM !== undefined ? humanizeLength(distanceM).text : undefined);
   let sentence: string;
   if (result) sentence = `Yes, ${a} is ${phrase} ${b}.`;
@@ -79,7 +78,6 @@ export function relate(graph: SceneGraph, trace: TraceStep[], relation: FilterRe
     const why = relation === "on" && reversedOn ? ` It is the other way round: ${b} is on ${a}.` : gapM > 0.005 ? ` The gap between them is ${humanizeLength(gapM).text}.` : "";
     sentence = `No, ${a} is not ${phrase} ${b}.${why}`;
   }
-  void graph;
   return { text: sentence, type: "bool", bool: result, objectIds: ids, trace };
 }
 
@@ -132,9 +130,8 @@ function oppositeRel(relation: Relation): string {
   return RELATION_WORDS[opposite[relation]].rel;
 }
 
-export function cameraDistance(graph: SceneGraph, trace: TraceStep[], target: SceneObject, name: string, valueM: number, unit: UnitRequest): Answer {
+export function cameraDistance(trace: TraceStep[], target: SceneObject, name: string, valueM: number, unit: UnitRequest): Answer {
   const h = humanizeLength(valueM, unit);
-  void graph;
   return { text: `${capitalize(name)} is about ${h.text} from the camera.`, type: "number", value_m: metres(valueM), unit: h.unit, objectIds: [target.id], trace };
 }
 
@@ -218,4 +215,3 @@ export function whereRelative(trace: TraceStep[], a: string, b: string, ids: str
   return { text: `${capitalize(a)} is ${relation}, about ${humanizeLength(distanceM).text} away from it.`, type: "text", value_m: metres(distanceM), objectIds: ids, trace };
 }
 
-export { joinOr };
