@@ -15,6 +15,7 @@ import { type QualitativeFamily, type QuantitativeFamily, type Relation, SINGLE_
 import { nameOf, type Answer } from "./answer.js";
 import { answerByProgram } from "./program/answer-question.js";
 import { CAPABILITIES } from "./program/capabilities.js";
+import { programNounsIn } from "./program/answer-question.js";
 import { parseUnitRequest } from "./humanize.js";
 import { colorWord, normalizeColor, termTable, withIndefiniteArticle, type TermEntry } from "./lexicon.js";
 import { type ParsedQuery, type Unanswerable, type UnanswerableReason, isUnanswerable } from "./query.js";
@@ -455,7 +456,11 @@ export function objectNamesIn(question: string): string[] {
   const tokens = tokenize(normalizeText(question));
   const mentions = findMentions(tokens, NO_OBJECTS);
   const names = mentions.map((m) => m.spec.term);
+  // The program parser's noun phrases add what the cue-based reading misses ("how many cans",
+  // "the stack of boxes", "the mug on the shelf"); its unknown nouns come from parts of speech.
+  const phrases = programNounsIn(question, NO_OBJECTS);
+  names.push(...phrases);
   const unknown = unknownNoun(tokens, mentions);
-  if (unknown) names.push(unknown);
+  if (unknown && phrases.length === 0) names.push(unknown);
   return [...new Set(names)];
 }

@@ -12,7 +12,7 @@ import type { SceneGraph } from "../scene-graph.js";
 import { understandQuestion } from "../understand.js";
 import { execute } from "./execute.js";
 import { findMentions, termsFor } from "./mentions.js";
-import { parseProgram, questionTokens } from "./parse.js";
+import { knownVocabulary, parseProgram, questionTokens } from "./parse.js";
 import type { Program, Selector } from "./schema.js";
 import { missingMessage } from "./select.js";
 
@@ -36,6 +36,20 @@ export interface ProgramAnswer {
   answer: Answer;
   /** The program that was executed; absent when the question could not be expressed. */
   program?: Program;
+}
+
+/** Every object noun a question's phrases name, nested references included ("the mug on the shelf" → mug, shelf). */
+export function programNounsIn(question: string, graph: SceneGraph): string[] {
+  const out: string[] = [];
+  const visit = (selector: Selector | undefined) => {
+    if (!selector || selector.kind !== "objects") return;
+    if (selector.noun) out.push(selector.noun.term);
+    for (const f of selector.where ?? []) visit(f.of);
+    visit(selector.pick?.reference);
+  };
+  const tokens = questionTokens(withoutPreamble(question, graph));
+  for (const m of findMentions({ tokens, terms: termsFor(graph), attachBare: true, known: knownVocabulary() })) visit(m.selector);
+  return [...new Set(out)];
 }
 
 /** A label the question names that the graph saw without reliable 3D, when no located object has it. */

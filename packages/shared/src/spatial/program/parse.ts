@@ -319,7 +319,8 @@ function familyOperation(rawCue: string, allMentions: Mention[], question: strin
 }
 
 let knownCache: Set<string> | null = null;
-function known(): Set<string> {
+/** Words our templates and cues use: a noun outside them after a determiner may name an object. */
+export function knownVocabulary(): Set<string> {
   if (knownCache) return knownCache;
   knownCache = new Set(knownWords());
   // Words of the families' own templates never name objects.
@@ -341,7 +342,7 @@ export type ParseMode = "operations" | "families";
 export function parseProgram(question: string, graph: SceneGraph, mode: ParseMode, tokens = questionTokens(question)): Parsed | null {
   const terms = termsFor(graph);
   for (const attachBare of [false, true]) {
-    const ctx: MentionContext = { tokens, terms, attachBare, known: known() };
+    const ctx: MentionContext = { tokens, terms, attachBare, known: knownVocabulary() };
     const mentions = findMentions(ctx);
     if (mentions.length === 0) continue;
     const cue = cueOf(tokens, mentions);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Answer } from "../answer.js";
 import { makeGraph, office, type FixtureObject } from "../qa-fixtures.js";
 import type { SceneGraph } from "../scene-graph.js";
-import { answerQuestion } from "../understand.js";
+import { answerQuestion, objectNamesIn } from "../understand.js";
 import { answerByProgram } from "./answer-question.js";
 import { EQUILATERAL_TOLERANCE, execute } from "./execute.js";
 import { parseProgram } from "./parse.js";
@@ -205,6 +205,13 @@ describe("questions as programs", () => {
     const family = answerQuestion("Is the laptop left of the chair?", kitchen);
     expect(family.trace?.map((s) => s.op)).toEqual(["select", "select", "compare"]);
     expect(answerQuestion("How many cups are on the dining table?", kitchen).trace?.map((s) => s.op)).toEqual(["select", "select", "filter", "count"]);
+  });
+
+  it("the detector's text queries include the nouns only the program's phrases find", () => {
+    expect(objectNamesIn("How many cans are there?")).toEqual(["can"]);
+    expect(objectNamesIn("How tall is the stack of boxes?")).toEqual(["box"]);
+    expect(objectNamesIn("Do the three cans form a roughly equilateral triangle?")).toEqual(["can"]);
+    expect(objectNamesIn("How far is the mug on the shelf from the laptop?").sort()).toEqual(["laptop", "mug", "shelf"]);
   });
 
   it("traces stay within the wire schema's bounds on a crowded scene", () => {
