@@ -214,6 +214,16 @@ describe("questions as programs", () => {
     expect(objectNamesIn("How far is the mug on the shelf from the laptop?").sort()).toEqual(["laptop", "mug", "shelf"]);
   });
 
+  it("relations never use objects without trusted 3D points", () => {
+    const g = makeGraph([
+      { label: "lamp", center: [0, 3, 0.5], size: [0.3, 0.3, 1], pointCount: 0 },
+      { label: "chair", center: [-1, 3, 0.45], size: [0.5, 0.5, 0.9] },
+      { label: "plant", center: [-1.5, 3, 0.4], size: [0.3, 0.3, 0.8], pointCount: 0 },
+    ]);
+    expect(answerQuestion("What is left of the lamp?", g).text).toMatch(/don't have reliable 3D points for the lamp/);
+    expect(answerQuestion("How many objects are near the chair?", g).count).toBe(0);
+  });
+
   it("traces stay within the wire schema's bounds on a crowded scene", () => {
     const crowd = makeGraph(Array.from({ length: 300 }, (_, i): FixtureObject => ({ label: "bottle", center: [-6 + (i % 30) * 0.4, 3 + Math.floor(i / 30) * 0.5, 0.15], size: [0.08, 0.08, 0.1 + (i % 7) * 0.02] })));
     const answer = answerQuestion("Order the bottles by height", crowd);

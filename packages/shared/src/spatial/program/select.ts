@@ -103,6 +103,13 @@ function applyFilter(graph: SceneGraph, pool: SceneObject[], filter: Filter, tra
     const bound = filter.distanceM ?? Infinity;
     kept = pool.filter((o) => (filter.relation === "within" || filter.relation === "near" ? rangeFromCameraM(o) <= (filter.relation === "near" ? 1.5 : bound) : true));
   } else {
+    // Relations need positions: objects without trusted 3D points can neither pass a filter nor anchor one.
+    const anchors = of.objects.filter((r) => r.pointCount > 0);
+    if (anchors.length === 0 && of.objects.length > 0) {
+      return { ok: false, reason: "not_found", message: `I don't have reliable 3D points for ${nameOf(graph, of.objects[0])}, so I can't tell what is ${relationPhrase(filter.relation, distanceText)} it without guessing.`, objectIds: ids(of.objects) };
+    }
+    of.objects = anchors;
+    pool = pool.filter((o) => o.pointCount > 0);
     const test = (o: SceneObject, r: SceneObject) => (filter.reverse ? holds(graph, filter.relation, r, o, filter.distanceM) : holds(graph, filter.relation, o, r, filter.distanceM));
     kept = pool.filter((o) => of.objects.some((r) => r.id !== o.id && test(o, r)) !== Boolean(filter.negated));
   }
