@@ -56,11 +56,26 @@ function isQualitative(family: QaFamily): family is QualitativeFamily {
   return family in RELATIONS_OF;
 }
 
+/** What synthesis left out, so a dataset can report it (the pairs themselves are never emitted). */
+export interface SynthesisDrops {
+  /** Candidate pairs (or single objects) drawn with an object `referenceFor` cannot name unambiguously. */
+  ambiguous: number;
+}
+
 /**
  * Template QA pairs about `graph`.
  * Example: `synthesizeQa(graph, { seed: 7, perFamily: 2 })` → `[{ question: "Is the cup to the left of the laptop?", answer: { type: "bool", bool: true, … }, family: "left_right", form: "predicate", objectIds: ["obj-1", "obj-0"] }, …]`.
  */
 export function synthesizeQa(graph: SceneGraph, options: SynthesizeOptions): SynthesizedQa[] {
+  return synthesizeQaCounted(graph, options).qa;
+}
+
+/**
+ * `synthesizeQa` with the count of dropped candidates. Candidates are drawn among all objects with
+ * trusted 3D; one naming an ambiguous object is dropped and counted (no random draw spent on it), so
+ * a graph where every object is nameable gives exactly `synthesizeQa`'s list.
+ */
+export function synthesizeQaCounted(graph: SceneGraph, options: SynthesizeOptions): { qa: SynthesizedQa[]; dropped: SynthesisDrops } {
   const { seed, perFamily = 3, imperialShare = 0.2, families = QaFamily.options, includeAssumedUp = false } = options;
   const rng = createRng(seed);
   const pick = (n: number) => randomInt(rng, n);
@@ -69,8 +84,10 @@ export function synthesizeQa(graph: SceneGraph, options: SynthesizeOptions): Syn
     const ref = o.pointCount > 0 ? referenceFor(graph, o) : null;
     if (ref) references.set(o.id, ref);
   }
-  const usable = graph.objects.filter((o) => references.has(o.id));
-  const pairs: Array<[SceneObject, SceneObject]> = usable.flatMap((a) => usable.filter((b) => b !== a).map((b): [SceneObject, SceneObject] => [a, b]));
+  const located = graph.objects.filter((o) => o.pointCount > 0);
+  const pairs: Array<[SceneObject, SceneObject]> = located.flatMap((a) => located.filter((b) => b !== a).map((b): [SceneObject, SceneObject] => [a, b]));
+  const nameable = (objects: readonly SceneObject[]) => objects.every((o) => references.has(o.id));
+  const dropped: SynthesisDrops = { ambiguous: 0 };
   const out: SynthesizedQa[] = [];
   const assumedUp = upIsAssumed(graph);
 
@@ -82,6 +99,7 @@ export function synthesizeQa(graph: SceneGraph, options: SynthesizeOptions): Syn
         let made = 0;
         for (const [a, b] of shuffle([...pairs], rng)) {
           if (made >= perFamily) break;
+          if (!nameable([a, b])) { dropped.ambiguous++; continue; }
           const relation = RELATIONS_OF[family][pick(2)];
           const decided = form === "predicate" ? relationHolds(graph, relation, a, b) : chooseByRelation(graph, relation, a, b);
           if (decided === null) continue;
@@ -98,10 +116,11 @@ export function synthesizeQa(graph: SceneGraph, options: SynthesizeOptions): Syn
     }
     const quantitative = QuantitativeFamily.parse(family);
     const single = SINGLE_OBJECT_FAMILIES.has(quantitative);
-    const candidates: SceneObject[][] = single ? usable.map((o) => [o]) : pairs;
+    const candidates: SceneObject[][] = single ? located.map((o) => [o]) : pairs;
     let made = 0;
     for (const objects of shuffle([...candidates], rng)) {
       if (made >= perFamily) break;
+      if (!nameable(objects)) { dropped.ambiguous++; continue; }
       const list = QUANTITATIVE_QUESTIONS[quantitative];
       let question = fillTemplate(list[pick(list.length)], { A: references.get(objects[0].id), B: objects[1] ? references.get(objects[1].id) : undefined });
       let unit: UnitRequest = parseUnitRequest(question) ?? "auto";
@@ -116,5 +135,5 @@ export function synthesizeQa(graph: SceneGraph, options: SynthesizeOptions): Syn
       made++;
     }
   }
-  return out;
+  return { qa: out, dropped };
 }
