@@ -245,7 +245,7 @@ export function heldOutQuestions(options: EvalSetOptions = {}): EvalQuestion[] {
 export interface Scored { question: EvalQuestion; correct: boolean; committed: boolean; got: string }
 
 /** Whether an answer's structured value is the expected one. */
-export function score(question: EvalQuestion, answer: { type: string; bool?: boolean; count?: number; value_m?: number; objectIds: string[]; text: string }): Scored {
+export function score(question: EvalQuestion, answer: { type: string; bool?: boolean; count?: number; value_m?: number; items?: string[]; objectIds: string[]; text: string }): Scored {
   const e = question.expected;
   let correct = false;
   if (e.kind === "count") correct = answer.count === e.count;
@@ -253,5 +253,6 @@ export function score(question: EvalQuestion, answer: { type: string; bool?: boo
   else if (e.kind === "order") correct = answer.objectIds.length === e.ids.length && answer.objectIds.every((id, i) => id === e.ids[i]);
   else if (e.kind === "bool") correct = answer.type === "bool" && answer.bool === e.bool;
   else correct = answer.value_m !== undefined && Math.abs(answer.value_m - e.valueM) <= Math.max(0.05, e.toleranceShare * e.valueM);
-  return { question, correct, committed: answer.type !== "text", got: answer.text };
+  // Committed: a structured value (a list or ranking commits through its items).
+  return { question, correct, committed: answer.type !== "text" || (answer.items?.length ?? 0) > 0, got: answer.text };
 }
