@@ -1,5 +1,8 @@
 // The worker's bindings (wrangler.toml). Vars arrive as strings; `settings` parses the numeric ones.
+import type { BatchMessage } from "./batches/messages.js";
+import type { BatchRoom } from "./durable/batch-room.js";
 import type { JobRoom } from "./durable/job-room.js";
+import type { WebhookMessage } from "./webhooks/messages.js";
 import type { RateLimiter } from "./durable/rate-limiter.js";
 import type { RunnerHub } from "./durable/runner-hub.js";
 
@@ -9,6 +12,9 @@ export interface EdgeEnv {
   JOB_ROOM: DurableObjectNamespace<JobRoom>;
   RUNNER_HUB: DurableObjectNamespace<RunnerHub>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  BATCH_ROOM: DurableObjectNamespace<BatchRoom>;
+  BATCH_QUEUE: Queue<BatchMessage>;
+  WEBHOOK_QUEUE: Queue<WebhookMessage>;
   /** Secret in production (wrangler secret put); the wrangler.toml value is a local default. */
   ADMIN_TOKEN: string;
   /** Secret in production; runners present it on /v1/runners/connect and /v1/runner/blobs. */
@@ -26,6 +32,8 @@ export interface EdgeEnv {
   RECONCILE_INTERVAL_MS?: string;
   /** "true": identical inputs of different tenants share scene graphs (off by default: it tells a tenant another one sent that image). */
   SHARE_SCENE_CACHE?: string;
+  WEBHOOK_RETRY_SCHEDULE_S?: string;
+  ALLOW_PRIVATE_WEBHOOKS?: string;
 }
 
 export interface Settings {
@@ -42,11 +50,21 @@ export interface Settings {
   /** How often a hub re-scans D1 for its orphans while its pool has unfinished jobs. */
   reconcileIntervalMs: number;
   shareSceneCache: boolean;
+  /** Delay before each webhook attempt, seconds (the first is usually 0). */
+  webhookScheduleS: number[];
+  allowPrivateWebhooks: boolean;
 }
 
 function positiveInt(value: string | undefined, fallback: number): number {
   const n = Number(value);
   return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+const DEFAULT_WEBHOOK_SCHEDULE_S = [0, 5, 300, 1800, 7200, 18000, 36000, 36000];
+
+function parseSchedule(value: string | undefined): number[] {
+  const parts = (value ?? "").split(",").map((p) => Number(p.trim()));
+  return parts.length && parts.every((p) => Number.isFinite(p) && p >= 0) && value ? parts : DEFAULT_WEBHOOK_SCHEDULE_S;
 }
 
 export function settings(env: EdgeEnv): Settings {
@@ -61,6 +79,8 @@ export function settings(env: EdgeEnv): Settings {
     reconcileGraceMs: positiveInt(env.RECONCILE_GRACE_MS, 2_000),
     reconcileIntervalMs: positiveInt(env.RECONCILE_INTERVAL_MS, 30_000),
     shareSceneCache: env.SHARE_SCENE_CACHE === "true",
+    webhookScheduleS: parseSchedule(env.WEBHOOK_RETRY_SCHEDULE_S),
+    allowPrivateWebhooks: env.ALLOW_PRIVATE_WEBHOOKS === "true",
   };
 }
 

@@ -1,6 +1,6 @@
 // The edge's D1 schema (drizzle). Migrations are generated from this file by drizzle-kit into
 // /migrations; never edit the SQL by hand. Timestamps are epoch milliseconds.
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { AskOutputLine, JobOptions, JobStatus } from "@spatial/shared/protocol";
 
 export const tenants = sqliteTable("tenants", {
@@ -35,6 +35,9 @@ export const jobs = sqliteTable(
     tenantId: text("tenant_id").notNull().references(() => tenants.id),
     /** The API key that created the job (its view tokens die with it). */
     keyId: text("key_id"),
+    /** Set when the job is one item of a batch: the batch and the item's index. */
+    batchId: text("batch_id"),
+    batchIdx: integer("batch_idx"),
     pool: text("pool").notNull(),
     status: text("status").$type<JobStatus>().notNull(),
     imageSha256: text("image_sha256").notNull(),
@@ -90,5 +93,107 @@ export const idempotencyKeys = sqliteTable(
 );
 
 export type JobRow = typeof jobs.$inferSelect;
+
+/** Uploaded files, content-addressed in R2 and deduplicated per tenant (POST /v1/uploads). */
+export const uploads = sqliteTable(
+  "uploads",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    kind: text("kind").$type<"image" | "depth" | "manifest">().notNull(),
+    sha256: text("sha256").notNull(),
+    key: text("key").notNull(),
+    contentType: text("content_type").notNull(),
+    bytes: integer("bytes").notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("uploads_tenant_sha_idx").on(t.tenantId, t.sha256, t.kind)],
+);
+export type UploadRow = typeof uploads.$inferSelect;
+
+export type BatchStatus = "queued" | "running" | "finalizing" | "completed" | "failed" | "cancelled";
+export type ItemStatus = "queued" | "running" | "done" | "failed" | "skipped";
+
+/**
+ * A batch: many images perceived as jobs and turned into a dataset. D1 is the source of truth for
+ * its items (batch_items); the queue only delivers work, and the batch's room reconciles.
+ */
+export const batches = sqliteTable(
+  "batches",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    keyId: text("key_id"),
+    pool: text("pool").notNull(),
+    status: text("status").$type<BatchStatus>().notNull(),
+    /** SynthesisOptions and the output formats, as the client sent them (validated). */
+    synthesis: text("synthesis", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    formats: text("formats", { mode: "json" }).$type<string[]>().notNull(),
+    webhookUrl: text("webhook_url"),
+    /** whsec_…: signs deliveries (Standard Webhooks); shown once at creation. */
+    webhookSecret: text("webhook_secret"),
+    webhookEvents: text("webhook_events", { mode: "json" }).$type<string[]>(),
+    webhookDisabledAt: integer("webhook_disabled_at", { mode: "timestamp_ms" }),
+    total: integer("total").notNull(),
+    qaPairs: integer("qa_pairs").notNull().default(0),
+    /** Files written at completion (relative paths under batch/<id>/out/). */
+    outputs: text("outputs", { mode: "json" }).$type<string[]>(),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("batches_tenant_idx").on(t.tenantId, t.createdAt), index("batches_status_idx").on(t.status)],
+);
+export type BatchRow = typeof batches.$inferSelect;
+
+export const batchItems = sqliteTable(
+  "batch_items",
+  {
+    batchId: text("batch_id").notNull().references(() => batches.id),
+    idx: integer("idx").notNull(),
+    /** The client's id for the image (unique in the batch), else its index. */
+    itemId: text("item_id").notNull(),
+    status: text("status").$type<ItemStatus>().notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    imageUrl: text("image_url"),
+    imageUpload: text("image_upload"),
+    depthUpload: text("depth_upload"),
+    depthScale: real("depth_scale"),
+    intrinsics: text("intrinsics", { mode: "json" }).$type<{ fx: number; fy: number; cx: number; cy: number }>(),
+    jobId: text("job_id"),
+    qaPairs: integer("qa_pairs"),
+    /** R2 key of the item's result (graph + QA pairs), written once. */
+    resultKey: text("result_key"),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.batchId, t.idx] }), uniqueIndex("batch_items_item_idx").on(t.batchId, t.itemId), index("batch_items_status_idx").on(t.batchId, t.status)],
+);
+export type BatchItemRow = typeof batchItems.$inferSelect;
+
+/** One webhook delivery (one event to one batch's endpoint), idempotent by its id (`webhook-id`). */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    batchId: text("batch_id").notNull().references(() => batches.id),
+    eventType: text("event_type").notNull(),
+    payload: text("payload").notNull(),
+    status: text("status").$type<"pending" | "delivered" | "failed">().notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    deliveredAt: integer("delivered_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("webhook_deliveries_batch_idx").on(t.batchId, t.createdAt)],
+);
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;

@@ -2,7 +2,7 @@
 // scene cache see the job's progress: last_seq always; status on assignment and terminal events;
 // the scene graph (R2, content-addressed); answers by question index; the error of a failure.
 import { and, eq, notInArray, type SQL } from "drizzle-orm";
-import type { AskOutputLine, JobEvent } from "@spatial/shared/protocol";
+import { TERMINAL_EVENTS, type AskOutputLine, type JobEvent } from "@spatial/shared/protocol";
 import { database } from "../db/client.js";
 import { jobs, type JobRow } from "../db/schema.js";
 import type { EdgeEnv } from "../env.js";
@@ -36,5 +36,9 @@ export async function persistEvent(env: EdgeEnv, event: JobEvent, answers: () =>
       break;
   }
   const where: SQL | undefined = onlyUnfinished ? and(eq(jobs.id, event.jobId), notInArray(jobs.status, [...FINISHED])) : eq(jobs.id, event.jobId);
-  await database(env.DB).update(jobs).set(set).where(where);
+  const [row] = await database(env.DB).update(jobs).set(set).where(where).returning({ batchId: jobs.batchId, batchIdx: jobs.batchIdx });
+  // A batch item's job ended: the batch records its result through the queue (batches/consumer.ts).
+  if (TERMINAL_EVENTS.has(event.type) && row?.batchId && row.batchIdx !== null) {
+    await env.BATCH_QUEUE.send({ kind: "ended", batchId: row.batchId, idx: row.batchIdx, jobId: event.jobId });
+  }
 }

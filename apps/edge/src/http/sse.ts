@@ -1,8 +1,7 @@
-// Server-Sent Events framing of job events: `id` is the event's seq (what EventSource sends back as
-// Last-Event-ID), `event` its type, `data` the JobEvent JSON on one line.
-import type { JobEvent } from "@spatial/shared/protocol";
+// Server-Sent Events framing of job and batch events: `id` is the event's seq (what EventSource
+// sends back as Last-Event-ID), `event` its type, `data` the event's JSON on one line.
 
-export const sseFrame = (event: JobEvent) => `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+export const sseFrame = (event: { seq: number; type: string }) => `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 export const sseComment = (text: string) => `: ${text}\n\n`;
 
 export const SSE_HEADERS = {

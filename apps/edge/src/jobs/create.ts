@@ -26,6 +26,8 @@ export interface NewJob {
   imageSha256: string;
   depthSha256?: string;
   idempotency?: IdempotencyClaim;
+  /** The batch item this job perceives. */
+  batch?: { batchId: string; idx: number };
 }
 
 export interface Created {
@@ -56,7 +58,7 @@ export async function createJob(env: EdgeEnv, db: Db, job: NewJob): Promise<Crea
   const now = new Date();
   const id = newId("job");
   const insert = db.insert(jobs).values({
-    id, tenantId, keyId: job.keyId, pool: job.pool, status: "queued",
+    id, tenantId, keyId: job.keyId, pool: job.pool, status: "queued", batchId: job.batch?.batchId ?? null, batchIdx: job.batch?.idx ?? null,
     imageSha256: job.imageSha256, imageKey, imageContentType: intake.image.contentType, imageBytes: intake.image.bytes.byteLength,
     depthSha256: job.depthSha256 ?? null, depthKey: depthKey ?? null, depthBytes: intake.depth?.bytes.byteLength ?? null,
     options, cacheKey: key, cached: graph !== null, createdAt: now, updatedAt: now,

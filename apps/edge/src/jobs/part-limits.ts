@@ -44,52 +44,60 @@ export function multipartPartLimits(boundary: string, limits: Readonly<Record<st
   let limit = otherLimit;
   let size = 0;
 
+  /** Follows the framing through `chunk`; returns the error to raise, if a cap was passed. */
+  const scan = (chunk: Uint8Array): ApiError | null => {
+    const data = concat(carry, chunk);
+    carry = new Uint8Array(0);
+    let at = 0;
+    while (mode !== "done") {
+      if (mode === "start") {
+        const found = indexOfBytes(data, opening, at);
+        if (found < 0) {
+          carry = data.slice(Math.max(at, data.length - opening.length + 1));
+          return null;
+        }
+        at = found + opening.length;
+        mode = "headers";
+      } else if (mode === "headers") {
+        if (data.length - at >= 2 && data[at] === 45 && data[at + 1] === 45) {
+          mode = "done"; // "--": the closing delimiter
+          return null;
+        }
+        const end = indexOfBytes(data, CRLF_CRLF, at);
+        if (end < 0) {
+          if (data.length - at > MAX_HEADER_BYTES) return new ApiError(400, "invalid_request", "body: a multipart part's headers exceed 8 KiB");
+          carry = data.slice(at);
+          return null;
+        }
+        const headers = new TextDecoder().decode(data.subarray(at, end));
+        name = /\bname="([^"]*)"/i.exec(headers)?.[1] ?? "";
+        limit = limits[name] ?? otherLimit;
+        size = 0;
+        at = end + CRLF_CRLF.length;
+        mode = "body";
+      } else {
+        const found = indexOfBytes(data, delimiter, at);
+        // Without a delimiter, all but a possible delimiter prefix at the end is this part's content.
+        const contentEnd = found >= 0 ? found : Math.max(at, data.length - delimiter.length + 1);
+        size += contentEnd - at;
+        if (size > limit) return tooLarge(name ? `the ${name} field` : "a multipart part", limit);
+        if (found < 0) {
+          carry = data.slice(contentEnd);
+          return null;
+        }
+        at = found + delimiter.length;
+        mode = "headers";
+      }
+    }
+    return null;
+  };
+
   return new TransformStream({
     transform(chunk, controller) {
-      controller.enqueue(chunk);
-      const data = concat(carry, chunk);
-      carry = new Uint8Array(0);
-      let at = 0;
-      while (mode !== "done") {
-        if (mode === "start") {
-          const found = indexOfBytes(data, opening, at);
-          if (found < 0) {
-            carry = data.slice(Math.max(at, data.length - opening.length + 1));
-            return;
-          }
-          at = found + opening.length;
-          mode = "headers";
-        } else if (mode === "headers") {
-          if (data.length - at >= 2 && data[at] === 45 && data[at + 1] === 45) {
-            mode = "done"; // "--": the closing delimiter
-            return;
-          }
-          const end = indexOfBytes(data, CRLF_CRLF, at);
-          if (end < 0) {
-            if (data.length - at > MAX_HEADER_BYTES) return controller.error(new ApiError(400, "invalid_request", "body: a multipart part's headers exceed 8 KiB"));
-            carry = data.slice(at);
-            return;
-          }
-          const headers = new TextDecoder().decode(data.subarray(at, end));
-          name = /\bname="([^"]*)"/i.exec(headers)?.[1] ?? "";
-          limit = limits[name] ?? otherLimit;
-          size = 0;
-          at = end + CRLF_CRLF.length;
-          mode = "body";
-        } else {
-          const found = indexOfBytes(data, delimiter, at);
-          // Without a delimiter, all but a possible delimiter prefix at the end is this part's content.
-          const contentEnd = found >= 0 ? found : Math.max(at, data.length - delimiter.length + 1);
-          size += contentEnd - at;
-          if (size > limit) return controller.error(tooLarge(name ? `the ${name} field` : "a multipart part", limit));
-          if (found < 0) {
-            carry = data.slice(contentEnd);
-            return;
-          }
-          at = found + delimiter.length;
-          mode = "headers";
-        }
-      }
+      // Checked before passing the chunk on, so the parser never sees bytes past a field's cap.
+      const error = scan(chunk);
+      if (error) controller.error(error);
+      else controller.enqueue(chunk);
     },
   });
 }

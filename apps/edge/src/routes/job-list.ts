@@ -1,7 +1,6 @@
 // Browsing a tenant's jobs: `GET /v1/jobs` (newest first, cursor pagination) and
 // `GET /v1/jobs/:id/image` (the uploaded image, so a dashboard can draw a reopened job's boxes
-// over it and show thumbnails). The cursor is opaque to clients: base64url of "createdAtMs:id",
-// the last row of the previous page, so pages stay stable while new jobs arrive.
+// over it and show thumbnails). Cursors: http/cursor.ts.
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import { Hono } from "hono";
 import { JobStatus } from "@spatial/shared/protocol";
@@ -11,7 +10,8 @@ import { database } from "../db/client.js";
 import { jobs } from "../db/schema.js";
 import type { AppEnv } from "../env.js";
 import { blobResponse } from "../http/blob.js";
-import { badRequest, parseOr400 } from "../http/errors.js";
+import { decodeCursor, encodeCursor } from "../http/cursor.js";
+import { parseOr400 } from "../http/errors.js";
 import { loadOwnedJob } from "../jobs/view.js";
 
 export const JobSummary = z.object({
@@ -29,22 +29,6 @@ export const JobListResponse = z.object({ jobs: z.array(JobSummary), nextCursor:
 export type JobListResponse = z.infer<typeof JobListResponse>;
 
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor: z.string().max(200).optional() });
-
-function encodeCursor(createdAtMs: number, id: string): string {
-  return btoa(`${createdAtMs}:${id}`).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function decodeCursor(cursor: string): { createdAtMs: number; id: string } {
-  let text: string;
-  try {
-    text = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
-  } catch {
-    throw badRequest("cursor", "is not a cursor this API returned");
-  }
-  const m = /^(\d+):(.+)$/.exec(text);
-  if (!m) throw badRequest("cursor", "is not a cursor this API returned");
-  return { createdAtMs: Number(m[1]), id: m[2] };
-}
 
 export const jobList = new Hono<AppEnv>()
   .get("/", requireKey({ scope: "jobs:read" }), async (c) => {
