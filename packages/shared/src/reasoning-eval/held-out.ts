@@ -8,6 +8,7 @@
 import { buildSceneGraph } from "../spatial/build-scene.js";
 import { relationSign } from "../spatial/relations.js";
 import { gapM } from "../spatial/program/proximity.js";
+import { surfaceRangeM } from "../spatial/program/select.js";
 import type { Relation } from "../spatial/families.js";
 import { pluralOf } from "../spatial/lexicon.js";
 import type { SceneGraph, SceneObject } from "../spatial/scene-graph.js";
@@ -129,9 +130,11 @@ function sceneQuestions({ graph, truth }: Lifted, rng: () => number): EvalQuesti
     ask("counting", "count left of", pick(rng, [`How many objects are to the left of ${nameOf(ref)}?`, `How many objects are left of ${nameOf(ref)}?`]), { kind: "count", count: signs.filter((s) => s > 0).length });
   }
   // superlatives
+  // Superlatives of distance go by nearest surfaces (the program's definition), on the truth's solids.
+  const surface = (o: SceneObject) => surfaceRangeM(truth, o);
   const supers: Array<[string, string[], (o: SceneObject) => number]> = [
-    ["closest to camera", ["Which object is closest to the camera?", "What is the nearest object to me?"], (o) => -range(o)],
-    ["farthest from camera", ["Which object is the farthest from the camera?", "What is the furthest object from me?"], range],
+    ["closest to camera", ["Which object is closest to the camera?", "What is the nearest object to me?"], (o) => -surface(o)],
+    ["farthest from camera", ["Which object is the farthest from the camera?", "What is the furthest object from me?"], surface],
     ["tallest", ["What is the tallest object?", "Which object is the tallest?"], (o) => o.box.heightM],
     ["biggest", ["Which is the biggest object?", "What is the largest object?"], volume],
     ["leftmost", ["What is the leftmost object?", "Which object is furthest to the left?"], (o) => -(o.box2d[0] + o.box2d[2]) / 2],
@@ -140,12 +143,12 @@ function sceneQuestions({ graph, truth }: Lifted, rng: () => number): EvalQuesti
     const best = clearArgmax(T, key, family === "leftmost" ? 0.1 : 0.15);
     if (best && rng() < 0.6) ask("superlative", family, pick(rng, phrasings), { kind: "choice", id: best.id });
   }
-  const closestTo = clearArgmax(others, (o) => -centreDistance(o, ref), 0.2);
+  const closestTo = clearArgmax(others, (o) => -gapM(truth, o, ref) - 1e-3, 0.2);
   if (closestTo) ask("superlative", "closest to object", `Which object is closest to ${nameOf(ref)}?`, { kind: "choice", id: closestTo.id });
   // ranking
   const ranks: Array<[string, string, (o: SceneObject) => number, boolean]> = [
     ["height", "Order the objects by height, tallest first.", (o) => o.box.heightM, true],
-    ["distance", "Rank the objects by distance from the camera.", range, false],
+    ["distance", "Rank the objects by distance from the camera.", surface, false],
     ["size", "Sort the objects by size.", volume, true],
   ];
   const [rankFamily, rankQuestion, rankKey, descending] = pick(rng, ranks);

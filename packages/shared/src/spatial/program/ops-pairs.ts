@@ -144,7 +144,9 @@ export function difference(ctx: Context, p: Extract<Program, { op: "difference" 
   const A = a.object!, B = b.object!;
   const refused = noDepth(ctx, [A, B]);
   if (refused) return refused;
-  const va = keyValue(p.key, A, null), vb = keyValue(p.key, B, null);
+  // "How much farther is A than B": centre ranges, like every other measurement.
+  const range = (o: SceneObject) => Math.hypot(...o.centerCam);
+  const va = p.key === "distance" ? range(A) : keyValue(p.key, A, null, ctx.graph), vb = p.key === "distance" ? range(B) : keyValue(p.key, B, null, ctx.graph);
   ctx.trace.push({ op: "measure", detail: `${p.key} of ${A.id}`, objectIds: [A.id], valueM: round3(va) });
   ctx.trace.push({ op: "measure", detail: `${p.key} of ${B.id}`, objectIds: [B.id], valueM: round3(vb) });
   ctx.trace.push({ op: "subtract", detail: `${A.id} − ${B.id}`, objectIds: [A.id, B.id], valueM: round3(va - vb) });

@@ -69,7 +69,7 @@ export function rank(ctx: Context, p: Extract<Program, { op: "rank" }>): Outcome
   const refused = noDepth(ctx, objects);
   if (refused) return refused;
   const sign = p.order === "max" ? -1 : 1;
-  const values = new Map(objects.map((o) => [o.id, keyValue(p.key, o, reference.object)]));
+  const values = new Map(objects.map((o) => [o.id, keyValue(p.key, o, reference.object, ctx.graph)]));
   const sorted = [...objects].sort((a, b) => sign * (values.get(a.id)! - values.get(b.id)!));
   ctx.trace.push({ op: "rank", detail: `order by ${p.key}${p.key === "distance" ? ` to ${reference.name}` : ""}, ${p.order === "max" ? "largest" : "smallest"} first: ${sorted.map((o) => `${o.id} ${round3(values.get(o.id)!)}`).join(", ")}`, objectIds: sorted.map((o) => o.id) });
   return withTruncationNote(ctx, render.rank(ctx.graph, ctx.trace, p.target, sorted, (o) => values.get(o.id)!, p.key, p.order, reference.name, KEY_IS_LENGTH[p.key]), p.key, null);

@@ -7,11 +7,13 @@ import { answerByProgram } from "./answer-question.js";
 import { EQUILATERAL_TOLERANCE, execute } from "./execute.js";
 import { parseProgram } from "./parse.js";
 import { Program } from "./schema.js";
+import { surfaceRangeM } from "./select.js";
 
 const COLORS = ["red", "blue", "white", "black", "gray", "green", "yellow", "orange"];
 /** Eight cars parked in a row across the street, at varying depth. */
 const street = makeGraph(Array.from({ length: 8 }, (_, i): FixtureObject => ({ label: "car", center: [-7 + i * 2, 9 + ((i * 5) % 3), 0.75], size: [1.8, 4.2, 1.5], color: COLORS[i] })));
-const ranges = street.objects.map((o) => Math.hypot(...o.centerCam));
+// "Closest" goes by nearest surfaces (select.ts): from the camera to each car's solid.
+const ranges = street.objects.map((o) => surfaceRangeM(street, o));
 
 /** A kitchen: a mug on a shelf, a mug on the table beside a laptop, a plate, a bowl under the table. */
 const kitchen = makeGraph([

@@ -9,7 +9,8 @@ import { displayLabel, normalizeColor, normalizeLabel, pluralOf, withIndefiniteA
 import { nameOf } from "../answer.js";
 import { formatLength } from "../humanize.js";
 import type { SceneGraph, SceneObject } from "../scene-graph.js";
-import { holds, relationPhrase } from "./proximity.js";
+import { pointSolidDistance } from "../../geometry/solid-distance.js";
+import { gapM, holds, relationPhrase } from "./proximity.js";
 import type { Filter, OrderKey, Pick, Selector, TraceStep } from "./schema.js";
 
 export type Selection =
@@ -20,12 +21,20 @@ export type Selection =
 
 const imageX = (o: SceneObject) => (o.box2d[0] + o.box2d[2]) / 2;
 const rangeFromCameraM = (o: SceneObject) => Math.hypot(o.centerCam[0], o.centerCam[1], o.centerCam[2]);
-const centreDistanceM = (a: SceneObject, b: SceneObject) => Math.hypot(a.box.center[0] - b.box.center[0], a.box.center[1] - b.box.center[1], a.box.center[2] - b.box.center[2]);
+/** From the camera's centre (the graph's world frame) to the nearest point of the object's solid. */
+export function surfaceRangeM(graph: SceneGraph, o: SceneObject): number {
+  return pointSolidDistance(graph.frame.worldFromCam.translation, { shape: o.shape ?? "box", box: o.box });
+}
 
-/** The value an order key reads from an object, with `reference` the object distances are taken to (null = camera). */
-export function keyValue(key: OrderKey, o: SceneObject, reference: SceneObject | null): number {
+/**
+ * The value an order key reads from an object, with `reference` the object distances are taken to
+ * (null = the camera). "Closest" and "farthest" go by nearest surfaces, as a person judges them: the
+ * gap between the two solids, or from the camera's centre to the solid. (A car seen end-on is
+ * closer than one beside it whose centre is nearer.) Measurements ("how far is…") stay centre to centre.
+ */
+export function keyValue(key: OrderKey, o: SceneObject, reference: SceneObject | null, graph: SceneGraph): number {
   switch (key) {
-    case "distance": return reference ? centreDistanceM(o, reference) : rangeFromCameraM(o);
+    case "distance": return reference ? gapM(graph, o, reference) : surfaceRangeM(graph, o);
     case "height": return o.box.heightM;
     case "width": return o.box.widthM;
     case "volume": return o.box.widthM * o.box.lengthM * o.box.heightM;
@@ -147,10 +156,10 @@ function applyPick(graph: SceneGraph, pool: SceneObject[], pick: Pick, trace: Tr
     trace.push({ op: "filter", detail: `leave out ${unmeasured.length} without reliable 3D → ${pool.length}`, objectIds: ids(pool) });
   }
   const sign = pick.order === "max" ? -1 : 1;
-  const sorted = [...pool].sort((a, b) => sign * (keyValue(pick.key, a, reference) - keyValue(pick.key, b, reference)));
+  const sorted = [...pool].sort((a, b) => sign * (keyValue(pick.key, a, reference, graph) - keyValue(pick.key, b, reference, graph)));
   const chosen = sorted[pick.rank - 1];
   if (!chosen) return { ok: false, reason: "not_found", message: `There ${pool.length === 1 ? "is only 1" : `are only ${pool.length}`} to choose from, so there is no ${pickPhrase(pick, referenceName)}.`, objectIds: ids(pool) };
-  const value = keyValue(pick.key, chosen, reference);
+  const value = keyValue(pick.key, chosen, reference, graph);
   trace.push({ op: "pick", detail: `${pickPhrase(pick, referenceName)} of ${pool.length}`, objectIds: [chosen.id], ...(KEY_IS_LENGTH[pick.key] ? { valueM: round3(value) } : { value: round3(value) }) });
   return { ok: true, camera: false, objects: [chosen], phrase: pickNounPhrase(pick, referenceName) };
 }
