@@ -15,4 +15,5 @@ export * from "./runner/blobs.js";
 export * from "./runner/job-events.js";
 export * from "./runner/job-runner.js";
 export * from "./runner/runner.js";
+export * from "./runner/pipeline-pool.js";
 export * from "./runner/args.js";

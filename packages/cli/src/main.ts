@@ -1,9 +1,10 @@
-// The `spatial` CLI (DESIGN.md's contract): `scene`, `ask`, `models pull|list`. Output on stdout;
+// The `spatial` CLI (DESIGN.md's contract): `scene`, `ask`, `synth`, `models pull|list`. Output on stdout;
 // on failure one line on stderr and a non-zero exit: 2 bad input or usage, 3 model missing or
 // corrupt, 4 server unreachable, 1 anything else (a bug: SPATIAL_DEBUG=1 shows the stack).
 import { Command, CommanderError, Option } from "commander";
 import { runAsk, runScene, type PerceiveCliOptions } from "./perceive-commands.js";
 import { runModelsList, runModelsPull } from "./models-commands.js";
+import { DEFAULT_FORMATS, runSynth, type SynthCliOptions } from "./synth/command.js";
 
 const EXIT = { usage: 2, input: 2, model: 3, server: 4, internal: 1 } as const;
 
@@ -44,6 +45,20 @@ export function buildProgram(): Command {
 
   perceiveOptions(program.command("ask").argument("<image>", "JPEG, PNG or WebP").argument("<questions...>", "one or more spatial questions").description("answer spatial questions about an image (perceived once)"))
     .action(async (image: string, questions: string[], options: PerceiveCliOptions) => runAsk(image, questions, options));
+
+  program.command("synth").argument("<input>", "a directory of images, a file of URLs or paths (one a line), or a manifest.jsonl")
+    .description("turn images into a spatial VQA dataset (scenes, QA pairs, LLaVA, ShareGPT, Parquet); a rerun with the same --out resumes")
+    .requiredOption("--out <dir>", "where the dataset files (and the resume state) go")
+    .option("--formats <list>", "comma-separated: jsonl, llava, sharegpt, parquet, pointclouds", DEFAULT_FORMATS)
+    .option("--per-family <n>", "QA pairs per family and form (default 3)")
+    .option("--seed <n>", "seed of the question draw", "0")
+    .option("--local", "run the pipeline on this machine's cores, no server")
+    .option("--workers <n>", "perception threads with --local (default: cores, at most 4)")
+    .option("--server <url>", "the Spatial API to use (default: SPATIAL_API_URL)")
+    .addOption(new Option("--device <device>", "where models run").default("cpu"))
+    .option("--model-dir <dir>", "where models are installed (default: SPATIAL_MODEL_DIR or <repo>/models)")
+    .option("--json", "print the summary as JSON")
+    .action(async (input: string, options: SynthCliOptions) => runSynth(input, options));
 
   const models = program.command("models").description("install and inspect models");
   models.command("pull").argument("[names...]", "models to install (default: the default models)")
