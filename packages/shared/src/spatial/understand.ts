@@ -11,11 +11,12 @@
 // bigger/smaller before the positional pairs, left/right and above/below before behind/front,
 // whose "further" also appears in "further left"); within a pair the relation whose cue comes
 // first wins. Reserved words (camera, floor, image…) never name objects (lexicon.ts).
+// `answerQuestion` answers through the query-program layer (program/): the operations beyond these
+// families are parsed there first, and what this module understands runs as a compare / measure program.
 import { type QualitativeFamily, type QuantitativeFamily, type Relation, SINGLE_OBJECT_FAMILIES } from "./families.js";
 import { nameOf, type Answer } from "./answer.js";
-import { answerByProgram } from "./program/answer-question.js";
+import { answerByProgram, programNounsIn } from "./program/answer-question.js";
 import { CAPABILITIES } from "./program/capabilities.js";
-import { programNounsIn } from "./program/answer-question.js";
 import { parseUnitRequest } from "./humanize.js";
 import { colorWord, normalizeColor, termTable, withIndefiniteArticle, type TermEntry } from "./lexicon.js";
 import { type ParsedQuery, type Unanswerable, type UnanswerableReason, isUnanswerable } from "./query.js";
