@@ -1,7 +1,8 @@
-// `npm run bench`: every benchmark, one after another (`-- --only=geometry|perception|real3d|service|reasoning|dashboard|hardening` for one).
+// `npm run bench`: every benchmark, one after another (`-- --only=geometry|perception|real3d|service|reasoning|dashboard|hardening|batch` for one).
 // Exit code: non-zero when a bench cannot run (e.g. ../shared is missing); with `--strict`, also
 // when an agreement check against the reference implementation fails.
 import { BenchSetupError, runGeometryBench } from "./geometry.js";
+import { runBatchBench } from "./batch.js";
 import { runDashboardBench } from "./dashboard.js";
 import { runHardeningBench } from "./hardening.js";
 import { runPerceptionBench } from "./perception.js";
@@ -20,6 +21,7 @@ try {
   if (!only || only === "reasoning") await runReasoningBench();
   if (!only || only === "dashboard") await runDashboardBench();
   if (!only || only === "hardening") await runHardeningBench();
+  if (!only || only === "batch") await runBatchBench();
   if (strict && geometry?.allPass === false) {
     console.error("bench: an agreement check failed (--strict)");
     process.exitCode = 1;
