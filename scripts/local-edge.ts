@@ -24,10 +24,10 @@ export function applyLocalMigrations(stateDir: string): void {
   if (migrate.status !== 0) throw new Error(`D1 migrations failed: ${migrate.stderr}`);
 }
 
-/** Migrations applied, then the real worker in workerd on a free loopback port. */
-export async function startLocalWorker(stateDir: string): Promise<{ worker: Unstable_DevWorker; base: string }> {
+/** Migrations applied, then the real worker in workerd on a free loopback port (`vars` override wrangler.toml's). */
+export async function startLocalWorker(stateDir: string, vars: Record<string, string> = {}): Promise<{ worker: Unstable_DevWorker; base: string }> {
   applyLocalMigrations(stateDir);
-  const worker = await unstable_dev(join(REPO_ROOT, "apps/edge/src/index.ts"), { config: join(REPO_ROOT, "wrangler.toml"), persistTo: stateDir, ip: "127.0.0.1", experimental: { disableExperimentalWarning: true }, logLevel: "none" });
+  const worker = await unstable_dev(join(REPO_ROOT, "apps/edge/src/index.ts"), { config: join(REPO_ROOT, "wrangler.toml"), persistTo: stateDir, ip: "127.0.0.1", vars, experimental: { disableExperimentalWarning: true }, logLevel: "none" });
   return { worker, base: `http://${worker.address}:${worker.port}` };
 }
 
