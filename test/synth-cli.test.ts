@@ -113,9 +113,11 @@ describe("spatial synth --local", () => {
     expect(finished.stderr).toMatch(/^synth: 7\/7 \(done 6, failed 1\) [\d.]+ images\/min, ETA 0s$/m);
 
     const report = JSON.parse(await readFile(join(out, "report.json"), "utf8"));
-    const scenes = jsonLines(await readFile(join(out, "scenes.jsonl"), "utf8"));
-    const placed = [...scenes.map((s) => s.id), ...report.skipped_items.map((s: { id: string }) => s.id), ...report.failed_items.map((f: { id: string }) => f.id)];
+    const perceived = jsonLines(await readFile(join(out, "scenes.jsonl"), "utf8"));
+    const placed = [...perceived.map((s) => s.id), ...report.failed_items.map((f: { id: string }) => f.id)];
     expect(placed.sort()).toEqual([...ids].sort());
+    expect(perceived.filter((s) => s.skipped).map((s) => s.id)).toEqual(report.skipped_items.map((s: { id: string }) => s.id));
+    const scenes = perceived.filter((s) => !s.skipped);
     expect(report.images).toMatchObject({ total: 7, failed: 1 });
     expect(report.failed_items).toEqual([{ id: "garbage", code: expect.stringMatching(/^image_/), message: expect.any(String) }]);
     expect(summary).toMatchObject({ images: 7, failed: 1, inDataset: scenes.length, qaPairs: report.qa_pairs });
@@ -175,6 +177,9 @@ describe("spatial synth --local", () => {
     const server = await start(["synth", input, "--out", join(work, "x")]).done;
     expect(server.code).toBe(2);
     expect(server.stderr).toMatch(/^spatial: server mode needs SPATIAL_API_URL .*--local.*\n$/);
+    const notYet = await start(["synth", input, "--out", join(work, "x")], { SPATIAL_API_URL: "http://127.0.0.1:9" }).done;
+    expect(notYet.code).toBe(2);
+    expect(notYet.stderr).toMatch(/^spatial: server mode of synth .* is not available in this CLI yet: pass --local.*\n$/);
     const formats = await start(["synth", input, "--out", join(work, "x"), "--local", "--formats", "jsonl,csv"]).done;
     expect(formats.code).toBe(2);
     expect(formats.stderr).toMatch(/^spatial: --formats takes a comma-separated list of jsonl, llava, sharegpt, parquet, pointclouds; got "jsonl,csv"\n$/);

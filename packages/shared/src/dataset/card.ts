@@ -34,7 +34,7 @@ unit the answer sentence uses; \`object_ids\` name the objects of the scene the 
 
 - Images: ${report.images.total} given, ${report.images.in_dataset} in the dataset, ${report.images.skipped} skipped, ${report.images.failed} failed (codes in \`report.json\`)
 - QA pairs: ${report.qa_pairs} in ${shardCount} Parquet shard${shardCount === 1 ? "" : "s"} (${report.qa_pairs_per_image ?? 0} per image)
-- Pairs with unambiguous references: ${share} (${report.dropped.ambiguous} candidates dropped because an object could not be named unambiguously)
+- Pairs with unambiguous references: ${share} (${report.dropped.ambiguous} candidate pairs dropped because an object could not be named unambiguously; ${report.objects.unambiguous} of ${report.objects.located} objects with 3D can be)
 - Depth sources: ${Object.entries(report.depth_sources).map(([s, n]) => `${s} ${n}`).join(", ") || "none"}
 
 | family | predicate | choice | quantity | total |

@@ -1,5 +1,6 @@
 // report.json: what went into the dataset and what did not, by code. Every image given is counted
 // exactly once: in the dataset, skipped (perceived, nothing to ask) or failed (not perceived).
+import { referenceFor } from "../spatial/references.js";
 import type { DatasetItem, ItemOutcome } from "./options.js";
 
 export interface DatasetReport {
@@ -10,6 +11,8 @@ export interface DatasetReport {
   skipped: Record<string, number>;
   failed: Record<string, number>;
   dropped: { ambiguous: number };
+  /** Over perceived images: objects with trusted 3D, and those of them that can be named unambiguously. */
+  objects: { located: number; unambiguous: number };
   /** Kept pairs over kept + dropped-as-ambiguous candidates; null when nothing was drawn. */
   unambiguous_share: number | null;
   /** Over every perceived image (in the dataset or skipped). */
@@ -34,11 +37,16 @@ export function datasetReport(items: readonly DatasetItem[], failures: readonly 
   const depth: Record<string, number> = {};
   const intrinsics: Record<string, number> = {};
   let ambiguous = 0;
+  let located = 0;
+  let unambiguous = 0;
   let pairs = 0;
   for (const item of items) {
     bump(depth, item.graph.depth.source);
     bump(intrinsics, item.graph.intrinsics.source);
     ambiguous += item.dropped?.ambiguous ?? 0;
+    const withPoints = item.graph.objects.filter((o) => o.pointCount > 0);
+    located += withPoints.length;
+    unambiguous += withPoints.filter((o) => referenceFor(item.graph, o) !== null).length;
     if (item.skipped) { bump(skipped, item.skipped.code); continue; }
     for (const qa of item.qa) {
       const f = (perFamily[qa.family] ??= { total: 0, predicate: 0, choice: 0, quantity: 0 });
@@ -56,6 +64,7 @@ export function datasetReport(items: readonly DatasetItem[], failures: readonly 
     skipped: sorted(skipped),
     failed: sorted(failed),
     dropped: { ambiguous },
+    objects: { located, unambiguous },
     unambiguous_share: pairs + ambiguous > 0 ? Number((pairs / (pairs + ambiguous)).toFixed(4)) : null,
     depth_sources: sorted(depth),
     intrinsics_sources: sorted(intrinsics),

@@ -7,6 +7,8 @@ export interface SceneLine extends SceneOutput {
   id: string;
   image_ref: string;
   qa_pairs: number;
+  /** Why a perceived image has no pairs (`too_few_objects`, …); absent for images in the QA files. */
+  skipped?: string;
 }
 
 export interface QaRow {
@@ -31,7 +33,7 @@ export interface QaRow {
 
 /** `image` is the contract's image size; the reference to the picture itself is `image_ref`. */
 export function sceneLine(item: DatasetItem): SceneLine {
-  return { id: item.id, image_ref: item.image, ...sceneOutput(item.graph), qa_pairs: item.qa.length };
+  return { id: item.id, image_ref: item.image, ...sceneOutput(item.graph), qa_pairs: item.skipped ? 0 : item.qa.length, ...(item.skipped ? { skipped: item.skipped.code } : {}) };
 }
 
 export function qaRows(item: DatasetItem): QaRow[] {

@@ -26,7 +26,7 @@ export function synthesizeItem(graph: SceneGraph, synthesis: SynthesisOptions, i
   const usableObjects = located.filter((o) => referenceFor(graph, o) !== null).length;
   const none: SynthesisDrops = { ambiguous: 0 };
   if (located.length === 0) {
-    return { qa: [], dropped: none, usableObjects, skipped: { code: "no_objects", message: `no object with usable 3D was found (${graph.objects.length} located, ${graph.unlocated?.length ?? 0} without depth)` } };
+    return { qa: [], dropped: none, usableObjects, skipped: { code: "no_objects", message: `no object with usable 3D was found (${graph.objects.length} without trusted points, ${graph.unlocated?.length ?? 0} without depth)` } };
   }
   if (usableObjects < 2) {
     return { qa: [], dropped: none, usableObjects, skipped: { code: "too_few_objects", message: `${usableObjects} of ${located.length} objects with 3D can be named unambiguously; at least 2 are needed` } };

@@ -9,7 +9,7 @@ import { synthesizeItem } from "./synthesize-item.js";
 import { writeDataset } from "./write-dataset.js";
 
 /** Real graphs and point clouds: rendered random scenes lifted by the scene builder. */
-function renderedItem(seed: number): DatasetItem {
+function renderedItem(seed: number): DatasetItem & { usableObjects: number } {
   const r = randomScene(seed, { width: 320, height: 240, minObjects: 3, maxObjects: 5 }).render;
   const built = buildSceneGraph({
     width: r.width, height: r.height, rgb: r.rgb, depth: depthImage(r), intrinsics: { ...r.intrinsics, source: "input" }, depthSource: "input",
@@ -22,7 +22,7 @@ function renderedItem(seed: number): DatasetItem {
 const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 const lines = (bytes: Uint8Array | undefined) => text(bytes).split("\n").filter(Boolean).map((l) => JSON.parse(l));
 
-let items: DatasetItem[];
+let items: (DatasetItem & { usableObjects: number })[];
 let files: Map<string, Uint8Array>;
 let report: DatasetReport;
 const failures = [{ id: "broken", code: "image_corrupt", message: "not an image" }];
@@ -46,14 +46,19 @@ describe("writeDataset", () => {
     expect(Object.values(report.per_family).reduce((n, f) => n + f.total, 0)).toBe(pairs);
     for (const f of Object.values(report.per_family)) expect(f.predicate + f.choice + f.quantity).toBe(f.total);
     expect(report.depth_sources).toEqual({ input: 4 });
+    expect(report.objects.located).toBe(items.reduce((n, i) => n + i.graph.objects.filter((o) => o.pointCount > 0).length, 0));
+    expect(report.objects.unambiguous).toBe(items.reduce((n, i) => n + i.usableObjects, 0));
     const ambiguous = items.reduce((n, i) => n + (i.dropped?.ambiguous ?? 0), 0);
     expect(report.unambiguous_share).toBeCloseTo(pairs / (pairs + ambiguous), 4);
     expect(new Set(report.files)).toEqual(new Set(files.keys()));
   });
 
-  it("writes one scene line per image in the dataset and one QA line per pair", () => {
-    const scenes = lines(files.get("scenes.jsonl"));
-    expect(scenes.map((s) => s.id)).toEqual(["scene-2", "scene-4", "scene-6"]);
+  it("writes one scene line per perceived image and one QA line per pair", () => {
+    const all = lines(files.get("scenes.jsonl"));
+    expect(all.map((s) => s.id)).toEqual(["lonely", "scene-2", "scene-4", "scene-6"]);
+    expect(all[0]).toMatchObject({ skipped: "too_few_objects", qa_pairs: 0, objects: [{ label: "chair" }] });
+    const scenes = all.filter((s) => !s.skipped);
+    expect(scenes.every((s) => s.qa_pairs > 0)).toBe(true);
     expect(scenes[0]).toMatchObject({ image_ref: "images/scene-2.png", depth: { source: "input" }, intrinsics: { source: "input" }, canonicalized: expect.any(Boolean) });
     expect(scenes[0].objects[0]).toMatchObject({ id: expect.any(String), label: expect.any(String), center_cam: expect.any(Array), size_m: { width: expect.any(Number) } });
     const qa = lines(files.get("qa.jsonl"));

@@ -30,7 +30,8 @@ export function writeDataset(items: readonly DatasetItem[], options: WriteDatase
   const put = (path: string, content: string | Uint8Array) => files.set(path, typeof content === "string" ? text.encode(content) : content);
 
   if (formats.has("jsonl")) {
-    put("scenes.jsonl", jsonLines(kept.map(sceneLine)));
+    // Every perceived image, skipped ones too: their 3D facts show why they were skipped.
+    put("scenes.jsonl", jsonLines(all.map(sceneLine)));
     put("qa.jsonl", jsonLines(rows.flatMap((r) => r.rows)));
   }
   if (formats.has("llava")) put("llava.json", JSON.stringify(rows.flatMap(({ item, rows: r }) => llavaRecords(item.id, item.image, r, turns)), null, 1));
