@@ -14,6 +14,7 @@ import { parquetReadObjects } from "hyparquet";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Unstable_DevWorker } from "wrangler";
+import { createClient, verifyWebhook, type SpatialClient } from "../packages/sdk/src/index.js";
 import { createApiKey, killGroup, startLocalWorker, wranglerVar } from "../scripts/local-edge.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -23,6 +24,7 @@ const PHOTOS = [["unidepth_demo", "rgb.png"], ["nyu_00000", "rgb.jpg"], ["kitti_
 let worker: Unstable_DevWorker;
 let base: string;
 let key: string;
+let client: SpatialClient;
 let receiver: Server;
 let receiverUrl: string;
 const runners: ChildProcess[] = [];
@@ -62,6 +64,7 @@ beforeAll(async () => {
   // Development-only settings: a loopback receiver, and a retry schedule of seconds instead of hours.
   ({ worker, base } = await startLocalWorker(mkdtempSync(join(tmpdir(), "spatial-batch-")), { ALLOW_PRIVATE_WEBHOOKS: "true", WEBHOOK_RETRY_SCHEDULE_S: "0,1,1,1,1,1,1" }));
   key = await createApiKey(base, "batch-service", { rateLimit: { perMinute: 100_000, burst: 100_000 } });
+  client = createClient({ baseUrl: base, apiKey: key });
 }, 120_000);
 
 afterAll(async () => {
@@ -70,14 +73,7 @@ afterAll(async () => {
   receiver?.close();
 });
 
-async function upload(bytes: Buffer, kind: string): Promise<string> {
-  const form = new FormData();
-  form.set("file", new Blob([bytes]), "f");
-  form.set("kind", kind);
-  const res = await fetch(`${base}/v1/uploads`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: form });
-  if (res.status !== 201 && res.status !== 200) throw new Error(`upload: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { upload: string }).upload;
-}
+const upload = async (bytes: Buffer, kind: "image" | "depth") => (await client.batches.upload(new Uint8Array(bytes), kind)).upload;
 
 const get = async <T>(path: string): Promise<T> => (await (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } })).json()) as T;
 
@@ -91,14 +87,14 @@ describe("a batch through the edge, queues and real runners", () => {
         intrinsics: JSON.parse(fixture(dir, "intrinsics.json").toString()),
       });
     }
-    const res = await fetch(`${base}/v1/batches`, {
-      method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ items, synthesis: { seed: 3, perFamily: 1 }, formats: ["jsonl", "llava", "sharegpt", "parquet", "pointclouds"], webhook: { url: receiverUrl } }),
-    });
-    expect(res.status).toBe(202);
-    const created = (await res.json()) as { batch: { id: string }; webhookSecret: string };
+    const created = await client.batches.create({ items, synthesis: { seed: 3, perFamily: 1 }, formats: ["jsonl", "llava", "sharegpt", "parquet", "pointclouds"], webhook: { url: receiverUrl } });
     expect(created.webhookSecret).toMatch(/^whsec_/);
     const id = created.batch.id;
+    const events = (async () => {
+      const out = [];
+      for await (const e of client.batches.events(id)) out.push(e);
+      return out;
+    })();
 
     // Kill the runner as soon as the first job is running (mid-batch), then bring another one.
     const until = Date.now() + 60_000;
@@ -118,6 +114,15 @@ describe("a batch through the edge, queues and real runners", () => {
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(view.status).toBe("completed");
+    // The SDK's event stream: progress, then the completion, numbered without gaps.
+    const streamed = await events;
+    expect(streamed.map((e) => e.seq)).toEqual(streamed.map((_, i) => i + 1));
+    expect(streamed.at(-1)?.type).toBe("batch.completed");
+    expect(streamed.some((e) => e.type === "batch.progress")).toBe(true);
+    const files = await client.batches.download(id, ["jsonl", "parquet"]);
+    expect([...files.keys()]).toEqual(expect.arrayContaining(["scenes.jsonl", "qa.jsonl", "README.md", "report.json"]));
+    expect([...files.keys()].some((p) => p.endsWith(".parquet"))).toBe(true);
+    expect([...files.keys()]).not.toContain("llava.json");
     expect(view.counts.done + view.counts.skipped + view.counts.failed).toBe(PHOTOS.length);
     expect(view.counts.failed).toBe(0);
 
@@ -147,10 +152,14 @@ describe("a batch through the edge, queues and real runners", () => {
     expect(new Set(ids).size).toBe(ids.length);
     const types = received.map((r) => (JSON.parse(r.body) as { type: string }).type);
     expect(types).toContain("batch.completed");
-    const hook = new Webhook(created.webhookSecret);
-    for (const r of received) expect(() => hook.verify(r.body, r.headers)).not.toThrow();
+    const hook = new Webhook(created.webhookSecret!);
+    for (const r of received) {
+      expect(() => hook.verify(r.body, r.headers)).not.toThrow();
+      expect(verifyWebhook(created.webhookSecret!, r.headers, r.body).type).toBe(JSON.parse(r.body).type);
+    }
     const tampered = received[0].body.replace("batch", "botch");
     expect(() => hook.verify(tampered, received[0].headers)).toThrow();
+    expect(() => verifyWebhook(created.webhookSecret!, received[0].headers, tampered)).toThrow();
     const log = await get<{ deliveries: { status: string; attempts: number }[] }>(`/v1/batches/${id}/deliveries`);
     expect(log.deliveries.every((d) => d.status === "delivered")).toBe(true);
     expect(log.deliveries.reduce((n, d) => n + d.attempts, 0)).toBe(received.length + 3);

@@ -7,6 +7,7 @@ import { decodeDepthPng, decodeLabelPng, decodePoints, type DepthMap, type Label
 import { ApiError, JobFailedError } from "./errors.js";
 import { followEvents, type EventOf, type EventsOptions, type EventType, type TerminalEvent } from "./events.js";
 import { retryPolicy, type RetryOptions } from "./retry.js";
+import { batchApi } from "./batches.js";
 import { createTransport } from "./transport.js";
 
 export interface ClientOptions {
@@ -62,6 +63,9 @@ export function createClient(options: ClientOptions) {
   }
 
   const client = {
+    /** Uploads and batches: `client.batches.create(...)`, `.events(id)`, `.download(id, formats)`. */
+    batches: batchApi(transport),
+
     /** Uploads an image (or passes `options.imageUrl`) and starts a job. */
     async createJob(input: CreateJobInput): Promise<CreatedJob> {
       const headers = { "idempotency-key": input.idempotencyKey ?? crypto.randomUUID() };

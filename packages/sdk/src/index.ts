@@ -4,3 +4,5 @@ export * from "./errors.js";
 export * from "./blobs.js";
 export type { EventOf, EventsOptions, EventType, TerminalEvent } from "./events.js";
 export { backoffMs, parseRetryAfterMs, retryPolicy, type RetryOptions, type RetryPolicy } from "./retry.js";
+export { batchApi, FORMAT_FILES } from "./batches.js";
+export { verifyWebhook } from "./webhooks.js";

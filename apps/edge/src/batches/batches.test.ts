@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION } from "@spatial/shared/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, bearer, createKey, eventually, png, TestRunner } from "../testing/harness.js";
 import { livingRoom } from "../testing/scene.js";
-import type { BatchView, CreateBatchResponse, UploadView } from "./schemas.js";
+import type { BatchView, CreateBatchResponse, UploadView } from "@spatial/shared/protocol";
 
 let alice: string;
 let bob: string;

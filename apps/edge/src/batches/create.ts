@@ -11,7 +11,7 @@ import { settings, type EdgeEnv } from "../env.js";
 import { ApiError, badRequest, notFound } from "../http/errors.js";
 import { claimStatements, findClaim, isUniqueViolation, replayOf, type IdempotencyClaim } from "../jobs/idempotency.js";
 import { checkPublicUrl } from "../jobs/public-url.js";
-import { BatchItemInput, MAX_BATCH_ITEMS, type CreateBatchBody } from "./schemas.js";
+import { BatchItemInput, MAX_BATCH_ITEMS, type CreateBatchBody } from "@spatial/shared/protocol";
 import { newWebhookSecret } from "../webhooks/deliver.js";
 
 /** Items per R2 chunk and per "expand" message. */

@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { batches, batchItems, type BatchRow } from "../db/schema.js";
 import { notFound } from "../http/errors.js";
-import { BatchEventType, type BatchView, type ItemCounts, type OutputFormat } from "./schemas.js";
+import { BatchEventType, type BatchView, type ItemCounts, type OutputFormat } from "@spatial/shared/protocol";
 
 export const TERMINAL_ITEM = ["done", "failed", "skipped"] as const;
 export const DEFAULT_WEBHOOK_EVENTS: BatchEventType[] = BatchEventType.options.filter((t) => t !== "batch.progress");

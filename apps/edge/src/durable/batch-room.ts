@@ -11,7 +11,7 @@ import { batches, batchItems, jobs } from "../db/schema.js";
 import type { EdgeEnv } from "../env.js";
 import { logError } from "../http/log.js";
 import { resumeAfter, sseComment, sseFrame, SSE_HEADERS } from "../http/sse.js";
-import type { BatchEvent, BatchEventBody } from "../batches/schemas.js";
+import type { BatchEvent, BatchEventBody } from "@spatial/shared/protocol";
 import { itemCounts, rateOf } from "../batches/store.js";
 import { enqueueDelivery } from "../webhooks/deliver.js";
 

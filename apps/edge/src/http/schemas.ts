@@ -36,8 +36,7 @@ export type AskResponse = z.infer<typeof AskResponse>;
 export const CancelResponse = z.object({ job: JobView });
 export type CancelResponse = z.infer<typeof CancelResponse>;
 
-export const PoolName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lower-case letters, digits and - (at most 63)");
-export type PoolName = z.infer<typeof PoolName>;
+export { PoolName } from "@spatial/shared/protocol";
 
 export const PoolSnapshot = z.object({
   runners: z.array(z.object({ runnerId: z.string(), capabilities: RunnerCapabilities, active: z.number().int(), lastSeenMs: z.number() })),

@@ -21,7 +21,7 @@ import { resumeAfter } from "../http/sse.js";
 import { jsonBody } from "../http/validate.js";
 import { createBatch } from "../batches/create.js";
 import { outputKey } from "../batches/consumer.js";
-import { BatchView, CreateBatchBody, type CreateBatchResponse } from "../batches/schemas.js";
+import { BatchView, CreateBatchBody, type CreateBatchResponse } from "@spatial/shared/protocol";
 import { batchView, loadOwnedBatch } from "../batches/store.js";
 import { hubOf } from "../jobs/create.js";
 import { fingerprint, findClaim, IDEMPOTENCY_HEADER, idempotencyKeyOf, replayOf } from "../jobs/idempotency.js";

@@ -10,7 +10,7 @@ import { database } from "../db/client.js";
 import { uploads, type UploadRow } from "../db/schema.js";
 import type { AppEnv } from "../env.js";
 import { ApiError, badRequest } from "../http/errors.js";
-import type { UploadView } from "../batches/schemas.js";
+import type { UploadView } from "@spatial/shared/protocol";
 import { MAX_MANIFEST_BYTES } from "../batches/create.js";
 import { asImage } from "../jobs/intake.js";
 import { DEPTH_MAX_BYTES, IMAGE_MAX_BYTES, IMAGE_MAX_PIXELS, tooLarge } from "../jobs/limits.js";

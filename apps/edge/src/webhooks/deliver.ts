@@ -11,7 +11,7 @@ import { randomToken } from "../auth/crypto.js";
 import { database } from "../db/client.js";
 import { batches, webhookDeliveries, type BatchRow } from "../db/schema.js";
 import { settings, type EdgeEnv } from "../env.js";
-import type { BatchEvent, BatchEventType } from "../batches/schemas.js";
+import type { BatchEvent, BatchEventType } from "@spatial/shared/protocol";
 import { DEFAULT_WEBHOOK_EVENTS } from "../batches/store.js";
 import { checkPublicUrl } from "../jobs/public-url.js";
 

@@ -5,3 +5,4 @@ export * from "./events.js";
 export * from "./runner.js";
 export * from "./limits.js";
 export * from "./plausibility.js";
+export * from "./batches.js";

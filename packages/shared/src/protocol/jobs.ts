@@ -60,5 +60,9 @@ export const JobSpec = z.object({
 });
 export type JobSpec = z.infer<typeof JobSpec>;
 
+/** A runner pool: runners with the same capabilities, served by one hub. */
+export const PoolName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lower-case letters, digits and - (at most 63)");
+export type PoolName = z.infer<typeof PoolName>;
+
 export const JobStatus = z.enum(["queued", "running", "completed", "failed", "cancelled"]);
 export type JobStatus = z.infer<typeof JobStatus>;

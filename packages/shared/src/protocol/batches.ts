@@ -1,10 +1,10 @@
-// The batch API's bodies and views (zod; the routes validate with these and the OpenAPI document is
-// generated from them). A batch is a set of images, each perceived as a job, turned into spatial VQA
+// The batch API's bodies, views and events (zod): the edge validates with these, the OpenAPI
+// document is generated from them, and the SDK types its batch calls with them. A batch is a set of images, each perceived as a job, turned into spatial VQA
 // pairs by the synthesis options and written out in the requested dataset formats.
-import { Intrinsics, MAX_ID_CHARS, MAX_URL_CHARS, MAX_DEPTH_SCALE, MIN_DEPTH_SCALE } from "@spatial/shared/protocol";
-import { DatasetFormat, SynthesisOptions } from "@spatial/shared/dataset";
 import { z } from "zod";
-import { PoolName } from "../http/schemas.js";
+import { DatasetFormat, SynthesisOptions } from "../dataset/options.js";
+import { Intrinsics, PoolName } from "./jobs.js";
+import { MAX_DEPTH_SCALE, MAX_ID_CHARS, MAX_URL_CHARS, MIN_DEPTH_SCALE } from "./limits.js";
 
 /** Items accepted in one JSON body; larger batches come from an uploaded JSONL manifest. */
 export const MAX_INLINE_ITEMS = 1000;
@@ -95,7 +95,8 @@ export const BatchEventBody = z.discriminatedUnion("type", [
   z.object({ type: z.literal("batch.cancelled") }),
 ]);
 export type BatchEventBody = z.infer<typeof BatchEventBody>;
-export type BatchEvent = BatchEventBody & { seq: number; batchId: string; at: string };
+export const BatchEvent = z.intersection(z.object({ seq: z.number().int().positive(), batchId: z.string(), at: z.string() }), BatchEventBody);
+export type BatchEvent = z.infer<typeof BatchEvent>;
 
 export const UploadView = z.object({ upload: z.string(), kind: z.enum(["image", "depth", "manifest"]), bytes: z.number().int(), sha256: z.string(), width: z.number().int().optional(), height: z.number().int().optional() });
 export type UploadView = z.infer<typeof UploadView>;
