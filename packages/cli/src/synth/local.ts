@@ -80,12 +80,11 @@ async function writeFiles(outDir: string, files: Map<string, Uint8Array>): Promi
 export async function runLocalSynth(items: SynthInput[], problems: InputProblem[], options: LocalSynthOptions): Promise<LocalSynthResult> {
   const state = await SynthState.open(options.outDir, options.input);
   const wantPoints = options.formats.includes("pointclouds");
-  const todo = items.filter((i) => state.records.get(i.id)?.status !== "done");
-  const counts = { done: 0, failed: 0, total: items.length };
-  for (const i of items) {
-    const r = state.records.get(i.id);
-    if (r?.status === "done") counts.done++;
-  }
+  // Failed images are tried again (a URL may be back); a finished one only when point clouds are
+  // now wanted and its earlier run did not keep them.
+  const finished = (i: SynthInput) => { const r = state.records.get(i.id); return r?.status === "done" && (r.points || !wantPoints); };
+  const todo = items.filter((i) => !finished(i));
+  const counts = { done: items.length - todo.length, failed: 0, total: items.length };
   const progress = new SynthProgress(counts);
   const pool = new WorkerPipelinePool({ device: options.device, ...(options.modelDir ? { modelDir: options.modelDir } : {}) }, options.workers);
   const onInterrupt = () => {
