@@ -3,6 +3,7 @@
 // when an agreement check against the reference implementation fails.
 import { BenchSetupError, runGeometryBench } from "./geometry.js";
 import { runBatchBench } from "./batch.js";
+import { runBatchServiceBench } from "./batch-service.js";
 import { runDashboardBench } from "./dashboard.js";
 import { runHardeningBench } from "./hardening.js";
 import { runPerceptionBench } from "./perception.js";
@@ -21,7 +22,10 @@ try {
   if (!only || only === "reasoning") await runReasoningBench();
   if (!only || only === "dashboard") await runDashboardBench();
   if (!only || only === "hardening") await runHardeningBench();
-  if (!only || only === "batch") await runBatchBench();
+  if (!only || only === "batch") {
+    await runBatchBench();
+    await runBatchServiceBench();
+  }
   if (strict && geometry?.allPass === false) {
     console.error("bench: an agreement check failed (--strict)");
     process.exitCode = 1;

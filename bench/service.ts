@@ -18,9 +18,9 @@ import { createApiKey, startLocalWorker, wranglerVar } from "../scripts/local-ed
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /** A runner that answers every assignment at once: measures the edge, not perception. */
-function simulatedRunner(base: string, token: string, id: string): Promise<WebSocket> {
+export function simulatedRunner(base: string, token: string, id: string, pool = "default"): Promise<WebSocket> {
   return new Promise((ready, fail) => {
-    const ws = new WebSocket(`${base.replace(/^http/, "ws")}/v1/runners/connect?pool=default`, { headers: { authorization: `Bearer ${token}` } });
+    const ws = new WebSocket(`${base.replace(/^http/, "ws")}/v1/runners/connect?pool=${pool}`, { headers: { authorization: `Bearer ${token}` } });
     ws.once("error", fail);
     ws.on("open", () => ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: "runner.hello", runnerId: id, capabilities: { models: [], device: "cpu", concurrency: 8, pipelineVersion: PIPELINE_VERSION } })));
     ws.on("message", (data) => {

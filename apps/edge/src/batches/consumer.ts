@@ -31,8 +31,9 @@ const FINISHED_JOB = ["completed", "failed", "cancelled"];
 export const resultKey = (batchId: string, idx: number) => `batch/${batchId}/results/${idx}.json`;
 export const outputKey = (batchId: string, path: string) => `batch/${batchId}/out/${path}`;
 
+/** A delivery's messages are handled concurrently: each is independent (and idempotent) against D1. */
 export async function consumeBatchMessages(batch: MessageBatch<BatchMessage>, env: EdgeEnv): Promise<void> {
-  for (const message of batch.messages) {
+  await Promise.all(batch.messages.map(async (message) => {
     try {
       await handle(env, message.body);
       message.ack();
@@ -40,7 +41,7 @@ export async function consumeBatchMessages(batch: MessageBatch<BatchMessage>, en
       logError(`batch queue: ${message.body.kind} of ${message.body.batchId}`, err);
       message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
     }
-  }
+  }));
 }
 
 export async function handle(env: EdgeEnv, m: BatchMessage): Promise<void> {
@@ -182,13 +183,16 @@ async function settle(env: EdgeEnv, db: Db, batch: BatchRow, item: BatchItemRow,
     .where(and(eq(batchItems.batchId, batch.id), eq(batchItems.idx, item.idx), inArray(batchItems.status, ["queued", "running"])))
     .returning({ idx: batchItems.idx });
   if (!changed) return;
-  await db.update(batches).set({ ...(s.status === "done" ? { qaPairs: sql`${batches.qaPairs} + ${s.qaPairs}` } : {}), updatedAt: now }).where(eq(batches.id, batch.id));
+  const [counters] = await db
+    .update(batches)
+    .set({ ended: sql`${batches.ended} + 1`, ...(s.status === "done" ? { qaPairs: sql`${batches.qaPairs} + ${s.qaPairs}` } : {}), updatedAt: now })
+    .where(eq(batches.id, batch.id))
+    .returning({ ended: batches.ended, total: batches.total });
   const room = env.BATCH_ROOM.get(env.BATCH_ROOM.idFromName(batch.id));
   if (s.status !== "done") await room.append({ type: "batch.item.failed", idx: item.idx, itemId: item.itemId, status: s.status, code: s.code, message: s.message.slice(0, 500) });
   await room.progress();
-  const open = await db.select({ n: sql<number>`count(*)` }).from(batchItems).where(and(eq(batchItems.batchId, batch.id), inArray(batchItems.status, ["queued", "running"])));
-  const rows = await db.select({ n: sql<number>`count(*)` }).from(batchItems).where(eq(batchItems.batchId, batch.id));
-  if ((open[0]?.n ?? 0) === 0 && (rows[0]?.n ?? 0) === batch.total) await env.BATCH_QUEUE.send({ kind: "finalize", batchId: batch.id });
+  // The counter moves with each item's one status change, so the last item to end sees ended = total.
+  if (counters && counters.ended >= counters.total) await env.BATCH_QUEUE.send({ kind: "finalize", batchId: batch.id });
 }
 
 async function finalize(env: EdgeEnv, db: Db, batch: BatchRow): Promise<void> {

@@ -137,6 +137,8 @@ export const batches = sqliteTable(
     webhookEvents: text("webhook_events", { mode: "json" }).$type<string[]>(),
     webhookDisabledAt: integer("webhook_disabled_at", { mode: "timestamp_ms" }),
     total: integer("total").notNull(),
+    /** Items that reached done, failed or skipped (each counted once, when its row changes). */
+    ended: integer("ended").notNull().default(0),
     qaPairs: integer("qa_pairs").notNull().default(0),
     /** Files written at completion (relative paths under batch/<id>/out/). */
     outputs: text("outputs", { mode: "json" }).$type<string[]>(),

@@ -1,0 +1,1 @@
+ALTER TABLE `batches` ADD `ended` integer DEFAULT 0 NOT NULL;
