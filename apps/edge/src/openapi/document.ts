@@ -4,6 +4,8 @@
 import { JobEvent, JobOptions, JobView, PIPELINE_VERSION } from "@spatial/shared/protocol";
 import { z } from "zod";
 import { ErrorBody } from "../http/errors.js";
+import { BatchView, CreateBatchBody, CreateBatchResponse, UploadView } from "@spatial/shared/protocol";
+import { BatchListResponse, DeliveriesResponse } from "../routes/batches.js";
 import { JobListResponse } from "../routes/job-list.js";
 import { AskBody, AskResponse, CancelResponse, PoolSnapshot, CreateJobResponse, CreateKeyBody, CreateKeyResponse, HealthResponse, RevokeKeyResponse } from "../http/schemas.js";
 
@@ -23,12 +25,17 @@ interface Operation {
 }
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const req = { JobOptions: { name: "JobOptions", schema: JobOptions }, CreateKeyBody: { name: "CreateKeyBody", schema: CreateKeyBody }, AskBody: { name: "AskBody", schema: AskBody } };
+const req = {
+  JobOptions: { name: "JobOptions", schema: JobOptions }, CreateKeyBody: { name: "CreateKeyBody", schema: CreateKeyBody }, AskBody: { name: "AskBody", schema: AskBody },
+  CreateBatchBody: { name: "CreateBatchBody", schema: CreateBatchBody },
+};
 const res = {
   Health: { name: "HealthResponse", schema: HealthResponse }, Key: { name: "CreateKeyResponse", schema: CreateKeyResponse }, Revoke: { name: "RevokeKeyResponse", schema: RevokeKeyResponse },
   Create: { name: "CreateJobResponse", schema: CreateJobResponse }, JobView: { name: "JobView", schema: JobView }, Ask: { name: "AskResponse", schema: AskResponse },
   Cancel: { name: "CancelResponse", schema: CancelResponse }, Event: { name: "JobEvent", schema: JobEvent }, Error: { name: "ErrorBody", schema: ErrorBody },
   Pool: { name: "PoolSnapshot", schema: PoolSnapshot }, List: { name: "JobListResponse", schema: JobListResponse },
+  Upload: { name: "UploadView", schema: UploadView }, Batch: { name: "BatchView", schema: BatchView }, CreatedBatch: { name: "CreateBatchResponse", schema: CreateBatchResponse },
+  Batches: { name: "BatchListResponse", schema: BatchListResponse }, Deliveries: { name: "DeliveriesResponse", schema: DeliveriesResponse },
 };
 const err = (description: string) => ({ description, schema: res.Error });
 const authErrors = { 401: err("unauthorized: missing, unknown or revoked credentials"), 403: err("forbidden: the key lacks the scope"), 429: err("rate_limited (Retry-After)") };
@@ -58,6 +65,19 @@ export const OPERATIONS: Operation[] = [
   },
   { method: "post", path: "/v1/jobs/{id}/questions", summary: "Answer new questions from the job's scene graph at the edge", security: "apiKey", scope: "jobs:read", body: req.AskBody, responses: { 200: { description: "answers", schema: res.Ask }, 409: err("scene_not_ready"), 404: err("not_found"), ...authErrors } },
   { method: "post", path: "/v1/jobs/{id}/cancel", summary: "Cancel a queued or running job", security: "apiKey", scope: "jobs:write", responses: { 202: { description: "cancelled", schema: res.Cancel }, 409: err("job_finished"), 404: err("not_found"), ...authErrors } },
+  { method: "post", path: "/v1/uploads", summary: "Store one file (multipart `file`, `kind` = image | depth | manifest), content-addressed and deduplicated per tenant", security: "apiKey", scope: "jobs:write", responses: { 201: { description: "stored", schema: res.Upload }, 200: { description: "already stored", schema: res.Upload }, 400: err("invalid_request"), 413: err("payload_too_large | image_too_large"), 415: err("unsupported_media_type"), ...authErrors } },
+  {
+    method: "post", path: "/v1/batches", summary: "Create a batch from JSON items (≤ 1000) or an uploaded JSONL manifest; answered at once", security: "apiKey", scope: "jobs:write", body: req.CreateBatchBody,
+    headers: [{ name: "Idempotency-Key", description: "as for jobs: the same key and body return the first batch" }],
+    responses: { 202: { description: "accepted (rejected manifest lines listed by number)", schema: res.CreatedBatch }, 400: err("invalid_request | empty_batch | url_not_allowed | intrinsics_invalid"), 404: err("not_found (an upload)"), 409: err("idempotency_conflict"), 413: err("payload_too_large (use a manifest)"), ...authErrors },
+  },
+  { method: "get", path: "/v1/batches", summary: "The tenant's batches, newest first (cursor pages)", security: "apiKey", scope: "jobs:read", query: [{ name: "limit", description: "1–100" }, { name: "cursor", description: "nextCursor of the previous page" }], responses: { 200: { description: "a page", schema: res.Batches }, ...authErrors } },
+  { method: "get", path: "/v1/batches/{id}", summary: "A batch: counts, throughput, ETA, QA pairs, outputs", security: "apiKey", scope: "jobs:read", responses: { 200: { description: "the batch", schema: res.Batch }, 404: err("not_found"), ...authErrors } },
+  { method: "get", path: "/v1/batches/{id}/events", summary: "Batch events as SSE (batch.progress, batch.item.failed, batch.completed …); resume with Last-Event-ID", security: "apiKey", scope: "jobs:read", responses: { 200: { description: "text/event-stream", contentType: "text/event-stream" }, 404: err("not_found"), ...authErrors } },
+  { method: "post", path: "/v1/batches/{id}/cancel", summary: "Cancel a batch", security: "apiKey", scope: "jobs:write", responses: { 202: { description: "cancelled", schema: res.Batch }, 409: err("batch_finished"), 404: err("not_found"), ...authErrors } },
+  { method: "get", path: "/v1/batches/{id}/outputs/{path}", summary: "A dataset file of a completed batch (scenes.jsonl, qa.jsonl, llava.json, sharegpt.json, data/*.parquet, README.md, report.json, pointclouds/*.ply)", security: "apiKey", scope: "jobs:read", responses: { 200: { description: "the file", contentType: "application/octet-stream" }, 404: err("not_found"), ...authErrors } },
+  { method: "get", path: "/v1/batches/{id}/deliveries", summary: "The batch's webhook deliveries: attempts, status codes, next retry", security: "apiKey", scope: "jobs:read", responses: { 200: { description: "the log", schema: res.Deliveries }, 404: err("not_found"), ...authErrors } },
+  { method: "post", path: "/v1/batches/{id}/deliveries/{did}/redeliver", summary: "Send a webhook delivery again now", security: "apiKey", scope: "jobs:write", responses: { 202: { description: "queued" }, 404: err("not_found"), ...authErrors } },
   { method: "get", path: "/v1/admin/pools/{pool}", summary: "A runner pool's runners, queue and leases", security: "admin", responses: { 200: { description: "snapshot", schema: res.Pool }, 401: err("unauthorized") } },
   { method: "get", path: "/v1/runners/connect", summary: "Runner WebSocket (runner protocol of packages/shared)", security: "runner", query: [{ name: "pool", description: "the runner's pool" }], responses: { 101: { description: "WebSocket" }, 401: err("unauthorized"), 426: err("upgrade_required") } },
   { method: "get", path: "/v1/runner/blobs/{key}", summary: "A stored blob (runner token)", security: "runner", responses: { 200: { description: "the bytes", contentType: "application/octet-stream" }, 404: err("not_found") } },
