@@ -6,7 +6,7 @@
 // Standard Webhooks library's own verifier (a tampered body does not).
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
@@ -163,5 +163,39 @@ describe("a batch through the edge, queues and real runners", () => {
     const log = await get<{ deliveries: { status: string; attempts: number }[] }>(`/v1/batches/${id}/deliveries`);
     expect(log.deliveries.every((d) => d.status === "delivered")).toBe(true);
     expect(log.deliveries.reduce((n, d) => n + d.attempts, 0)).toBe(received.length + 3);
+  }, 240_000);
+
+  it("spatial synth against the server: uploads, one batch, live progress, the files in --out; Ctrl-C and a rerun resume the same batch", async () => {
+    startRunner("batch-runner-cli");
+    const dir = mkdtempSync(join(tmpdir(), "spatial-synth-server-"));
+    const manifest = join(dir, "manifest.jsonl");
+    const lines = PHOTOS.slice(0, 2).map(([d, rgb]) => JSON.stringify({ id: d, path: join(FIXTURES, d, rgb), depth: join(FIXTURES, d, "depth.png"), depthScale: 1000, intrinsics: JSON.parse(fixture(d, "intrinsics.json").toString()) }));
+    writeFileSync(manifest, `${lines.join("\n")}\n{broken\n`);
+    const out = join(dir, "out");
+    const bin = join(ROOT, "packages/cli/bin/spatial.js");
+    const run = (signalAfterMs?: number) => new Promise<{ code: number | null; stdout: string; stderr: string }>((ok) => {
+      const child = spawn(process.execPath, [bin, "synth", manifest, "--out", out, "--formats", "jsonl,parquet", "--per-family", "1", "--seed", "4"], { cwd: ROOT, env: { ...process.env, SPATIAL_API_URL: base, SPATIAL_API_KEY: key }, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "", stderr = "";
+      child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr!.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        // Interrupt once the batch exists (its state is saved when the first progress line shows).
+        if (signalAfterMs !== undefined && /done \d+/.test(stderr)) setTimeout(() => child.kill("SIGINT"), signalAfterMs);
+      });
+      child.once("exit", (code) => ok({ code, stdout, stderr }));
+    });
+    const first = await run(0);
+    expect(first.stderr).toMatch(/line 3: /); // the broken manifest line, by number
+    const saved = JSON.parse(readFileSync(join(out, ".spatial-synth/server.json"), "utf8")) as { batchId: string };
+    expect(saved.batchId).toMatch(/^bat_/);
+    const second = await run();
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain(`in batch ${saved.batchId}`);
+    expect(JSON.parse(readFileSync(join(out, ".spatial-synth/server.json"), "utf8")).batchId).toBe(saved.batchId);
+    const scenes = readFileSync(join(out, "scenes.jsonl"), "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { id: string }).id);
+    expect(scenes.sort()).toEqual(PHOTOS.slice(0, 2).map(([d]) => d).sort());
+    expect(existsSync(join(out, "README.md"))).toBe(true);
+    const listed = await client.batches.list({ limit: 100 });
+    expect(listed.batches.filter((b) => b.total === 2)).toHaveLength(1); // the rerun made no second batch
   }, 240_000);
 });

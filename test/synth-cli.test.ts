@@ -177,9 +177,14 @@ describe("spatial synth --local", () => {
     const server = await start(["synth", input, "--out", join(work, "x")]).done;
     expect(server.code).toBe(2);
     expect(server.stderr).toMatch(/^spatial: server mode needs SPATIAL_API_URL .*--local.*\n$/);
-    const notYet = await start(["synth", input, "--out", join(work, "x")], { SPATIAL_API_URL: "http://127.0.0.1:9" }).done;
-    expect(notYet.code).toBe(2);
-    expect(notYet.stderr).toMatch(/^spatial: server mode of synth .* is not available in this CLI yet: pass --local.*\n$/);
+    const keyless = await start(["synth", input, "--out", join(work, "x")], { SPATIAL_API_URL: "http://127.0.0.1:9", SPATIAL_API_KEY: "" }).done;
+    expect(keyless.code).toBe(2);
+    expect(keyless.stderr).toMatch(/^spatial: SPATIAL_API_KEY is not set: .*--local.*\n$/);
+    const urls = join(work, "urls.txt");
+    await writeFile(urls, "https://example.com/photo.jpg\n");
+    const unreachable = await start(["synth", urls, "--out", join(work, "y")], { SPATIAL_API_URL: "http://127.0.0.1:9", SPATIAL_API_KEY: "sk_test" }).done;
+    expect(unreachable.code).toBe(4);
+    expect(unreachable.stderr.trim().split("\n")).toHaveLength(1);
     const formats = await start(["synth", input, "--out", join(work, "x"), "--local", "--formats", "jsonl,csv"]).done;
     expect(formats.code).toBe(2);
     expect(formats.stderr).toMatch(/^spatial: --formats takes a comma-separated list of jsonl, llava, sharegpt, parquet, pointclouds; got "jsonl,csv"\n$/);

@@ -55,6 +55,7 @@ export function buildProgram(): Command {
     .option("--local", "run the pipeline on this machine's cores, no server")
     .option("--workers <n>", "perception threads with --local (default: cores, at most 4)")
     .option("--server <url>", "the Spatial API to use (default: SPATIAL_API_URL)")
+    .option("--webhook <url>", "with the server: the batch's events go to this URL (Standard Webhooks)")
     .addOption(new Option("--device <device>", "where models run").default("cpu"))
     .option("--model-dir <dir>", "where models are installed (default: SPATIAL_MODEL_DIR or <repo>/models)")
     .option("--json", "print the summary as JSON")

@@ -1,6 +1,6 @@
 // `spatial synth <dir | file-of-urls | manifest.jsonl> --out <dir>`: option checks, the input
-// problems on stderr (one line each, with its line number), then the local engine. Server mode
-// (the edge's /v1/batches) is not in this CLI yet: without --local the command says so and exits 2.
+// problems on stderr (one line each, with its line number), then the local engine (--local) or a
+// batch on the service (server.ts: SPATIAL_API_URL or --server, with SPATIAL_API_KEY).
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { parseDevice } from "@spatial/gpu-runner";
@@ -8,6 +8,7 @@ import { DatasetFormat, SynthesisOptions } from "@spatial/shared/dataset";
 import { UsageError } from "../args.js";
 import { readInputs } from "./inputs.js";
 import { runLocalSynth } from "./local.js";
+import { runServerSynth } from "./server.js";
 
 export interface SynthCliOptions {
   out: string;
@@ -17,6 +18,7 @@ export interface SynthCliOptions {
   local?: boolean;
   server?: string;
   workers?: string;
+  webhook?: string;
   device: string;
   modelDir?: string;
   json?: boolean;
@@ -45,15 +47,24 @@ export async function runSynth(input: string, options: SynthCliOptions): Promise
   });
   const workers = options.workers !== undefined ? parseInteger("--workers", options.workers, 1, 64) : Math.min(availableParallelism(), 4);
   const device = parseDevice(options.device);
+  const server = options.local ? undefined : options.server ?? process.env.SPATIAL_API_URL;
+  const apiKey = process.env.SPATIAL_API_KEY;
   if (!options.local) {
-    const server = options.server ?? process.env.SPATIAL_API_URL;
     if (!server) throw new UsageError("server mode needs SPATIAL_API_URL (or --server URL): pass --local to synthesize on this machine");
-    throw new UsageError(`server mode of synth (batches on ${server}) is not available in this CLI yet: pass --local to synthesize on this machine`);
+    if (!apiKey) throw new UsageError("SPATIAL_API_KEY is not set: the server needs an API key (or pass --local)");
+  } else if (options.webhook) {
+    throw new UsageError("--webhook needs the server (batches send webhooks); drop --local");
   }
   const outDir = resolve(options.out);
   const { items, problems } = await readInputs(input, outDir);
   for (const p of problems) process.stderr.write(`spatial: ${input}${p.line ? ` line ${p.line}` : ""}: ${p.message}\n`);
   if (items.length === 0) throw new UsageError(`no images to synthesize from ${input}${problems.length ? ` (${problems.length} bad lines)` : ""}`);
+  if (server && apiKey) {
+    const result = await runServerSynth(items, problems, { server, apiKey, outDir, formats, synthesis, ...(options.webhook ? { webhook: options.webhook } : {}) });
+    if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else process.stdout.write(`${result.qaPairs} QA pairs from ${result.inDataset} of ${result.images} images (${result.skipped} skipped, ${result.failed} failed) in batch ${result.batch}, written to ${options.out}\n`);
+    return;
+  }
   const result = await runLocalSynth(items, problems, { input: resolve(input), outDir, formats, synthesis, workers, device, ...(options.modelDir ? { modelDir: options.modelDir } : {}) });
   if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else process.stdout.write(`${result.qaPairs} QA pairs from ${result.inDataset} of ${result.images} images (${result.skipped} skipped, ${result.failed} failed${problems.length ? `, ${problems.length} bad input lines` : ""}) written to ${options.out}\n`);
