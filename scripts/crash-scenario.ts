@@ -150,3 +150,75 @@ async function submit(port: number, apiKey: string, i: number, image: Buffer, de
     await new Promise((r) => setTimeout(r, 150));
   }
 }
+
+export interface BatchCrashOutcome {
+  report: { items: number; doneBeforeKill: number; downMs: number; restartToCompletedMs: number; status: string; qaPairs: number };
+  /** The ids in the completed batch's scenes.jsonl, one per perceived image. */
+  scenes: string[];
+  items: number;
+}
+
+/**
+ * A batch of the fixture photos (each twice, under other intrinsics, so each is its own scene) with a
+ * real runner; `wrangler dev` is SIGKILLed once some items are done, restarted on the same state, and
+ * the batch must complete with every image once in scenes.jsonl.
+ */
+export async function runBatchCrashScenario(timeoutMs = 240_000): Promise<BatchCrashOutcome> {
+  const photos = [["unidepth_demo", "rgb.png"], ["nyu_00000", "rgb.jpg"], ["kitti_000008", "rgb.png"], ["sunrgbd_000017", "rgb.jpg"]] as const;
+  const state = mkdtempSync(join(tmpdir(), "spatial-crash-batch-"));
+  const port = await freeLoopbackPort();
+  applyLocalMigrations(state);
+  let edge: WranglerDev = await startWranglerDev(state, port);
+  let runner: ChildProcess | undefined;
+  try {
+    const apiKey = await createApiKey(edge.base, "crash-batch", { rateLimit: { perMinute: 100_000, burst: 100_000 } });
+    const headers = { authorization: `Bearer ${apiKey}` };
+    const upload = async (bytes: Buffer, kind: string) => {
+      const form = new FormData();
+      form.set("file", new Blob([bytes]), "f");
+      form.set("kind", kind);
+      return ((await (await fetch(`${edge.base}/v1/uploads`, { method: "POST", headers, body: form })).json()) as { upload: string }).upload;
+    };
+    const items = [];
+    for (const [dir, rgb] of photos) {
+      const image = await upload(readFileSync(join(FIXTURE, "..", dir, rgb)), "image");
+      const depth = await upload(readFileSync(join(FIXTURE, "..", dir, "depth.png")), "depth");
+      const k = JSON.parse(readFileSync(join(FIXTURE, "..", dir, "intrinsics.json"), "utf8")) as { fx: number; fy: number; cx: number; cy: number };
+      for (let c = 0; c < 2; c++) items.push({ id: `img-${items.length}`, upload: image, depth, depthScale: 1000, intrinsics: { ...k, fx: k.fx * (1 + c / 100), fy: k.fy * (1 + c / 100) } });
+    }
+    runner = spawn(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "apps/gpu-runner/src/main.ts"), "--edge", edge.base, "--token", wranglerVar("RUNNER_TOKEN"), "--runner-id", "crash-batch-runner"], { cwd: ROOT, stdio: "ignore", detached: true });
+    const created = (await (await fetch(`${edge.base}/v1/batches`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ items, synthesis: { seed: 9, perFamily: 1 }, formats: ["jsonl"] }) })).json()) as { batch: { id: string } };
+    const id = created.batch.id;
+    const view = async () => (await (await fetch(`${edge.base}/v1/batches/${id}`, { headers })).json()) as { status: string; counts: { done: number; skipped: number; failed: number }; qaPairs: number };
+    const deadline = Date.now() + timeoutMs;
+    let doneBeforeKill = 0;
+    while (Date.now() < deadline) {
+      const v = await view();
+      doneBeforeKill = v.counts.done + v.counts.skipped + v.counts.failed;
+      if (doneBeforeKill >= 2) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await killGroup(edge.child, "SIGKILL");
+    const killedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 300));
+    edge = await startWranglerDev(state, port);
+    const restartedAt = Date.now();
+    let last = await view();
+    while (Date.now() < deadline && !["completed", "failed", "cancelled"].includes(last.status)) {
+      await new Promise((r) => setTimeout(r, 500));
+      last = await view();
+    }
+    const completedAt = Date.now();
+    const scenes = last.status === "completed"
+      ? (await (await fetch(`${edge.base}/v1/batches/${id}/outputs/scenes.jsonl`, { headers })).text()).trim().split("\n").map((l) => (JSON.parse(l) as { id: string }).id)
+      : [];
+    return {
+      items: items.length,
+      scenes,
+      report: { items: items.length, doneBeforeKill, downMs: restartedAt - killedAt, restartToCompletedMs: completedAt - restartedAt, status: last.status, qaPairs: last.qaPairs },
+    };
+  } finally {
+    if (runner) await killGroup(runner, "SIGKILL");
+    await killGroup(edge.child, "SIGKILL");
+  }
+}

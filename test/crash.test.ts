@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCrashScenario } from "../scripts/crash-scenario.js";
+import { runBatchCrashScenario, runCrashScenario } from "../scripts/crash-scenario.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const JOBS = 16;
@@ -27,4 +27,17 @@ describe("the edge killed while jobs are being created", () => {
     expect(report.completed + report.failed).toBe(JOBS);
     for (const job of jobs.filter((j) => j.status === "failed")) expect(job.errorCode).toMatch(/^[a-z_]+$/);
   }, 240_000);
+});
+
+describe("the edge killed in the middle of a batch", () => {
+  it("restarts and the batch completes with every image exactly once in its outputs", async () => {
+    const { report, scenes, items } = await runBatchCrashScenario();
+    mkdirSync(join(ROOT, ".reports"), { recursive: true });
+    writeFileSync(join(ROOT, ".reports/crash-batch.json"), JSON.stringify(report, null, 2));
+    console.log("batch crash test:", JSON.stringify(report));
+    expect(report.status).toBe("completed");
+    expect(report.doneBeforeKill).toBeGreaterThan(0);
+    expect(report.doneBeforeKill).toBeLessThan(items);
+    expect(scenes.sort()).toEqual(Array.from({ length: items }, (_, i) => `img-${i}`).sort());
+  }, 300_000);
 });

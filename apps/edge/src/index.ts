@@ -3,6 +3,7 @@ import { createApp } from "./app.js";
 import type { EdgeEnv } from "./env.js";
 import { reconcileAllPools } from "./jobs/reconcile.js";
 import { consumeBatchMessages } from "./batches/consumer.js";
+import { reconcileAllBatches } from "./batches/reconcile.js";
 import type { BatchMessage } from "./batches/messages.js";
 import { consumeWebhookMessages } from "./webhooks/deliver.js";
 import type { WebhookMessage } from "./webhooks/messages.js";
@@ -22,11 +23,11 @@ export default {
   fetch: app.fetch,
   /**
    * Cron backstop of durable submission (wrangler.toml [triggers]): every pool with unfinished jobs
-   * gets a reconcile pass, so a job orphaned while no runner connects and nothing else wakes its hub
-   * still runs or times out.
+   * and every unfinished batch gets a reconcile pass, so work orphaned while nothing else wakes its
+   * Durable Object still runs or times out.
    */
   async scheduled(_controller, env, ctx) {
-    ctx.waitUntil(reconcileAllPools(env));
+    ctx.waitUntil(Promise.all([reconcileAllPools(env), reconcileAllBatches(env)]));
   },
   /** The batch queue (items: expand, start, ended, finalize) and the webhook queue (one attempt per message). */
   async queue(batch, env) {

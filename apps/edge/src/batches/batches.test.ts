@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, bearer, createKey, eventually, png, TestRunner } from "../testing/harness.js";
 import { livingRoom } from "../testing/scene.js";
 import type { BatchView, CreateBatchResponse, UploadView } from "@spatial/shared/protocol";
+import { reconcileAllBatches } from "./reconcile.js";
 
 let alice: string;
 let bob: string;
@@ -131,4 +132,24 @@ describe("a batch end to end", () => {
     const listed = await (await api("/v1/batches?limit=50", { headers: bearer(alice) })).json<{ batches: BatchView[] }>();
     expect(listed.batches.map((b) => b.id)).toContain(created.batch.id);
   }, 40_000);
+});
+
+describe("batch reconciliation", () => {
+  it("a batch whose queue messages were lost is picked up again by the cron's reconcile pass", async () => {
+    const up = await (await upload(alice, png(64, 48, 8, 2, 231))).json<UploadView>();
+    // What a lost "start" leaves: the batch and its item in D1, queued long ago, and no message.
+    const id = `bat_lost_${Date.now()}`;
+    const old = Date.now() - 120_000;
+    const tenant = "batch-alice";
+    await env.DB.prepare("INSERT INTO batches (id, tenant_id, key_id, pool, status, synthesis, formats, total, ended, qa_pairs, created_at, updated_at) VALUES (?, ?, NULL, 'batches', 'running', ?, ?, 1, 0, 0, ?, ?)")
+      .bind(id, tenant, JSON.stringify({ seed: 1 }), JSON.stringify(["jsonl"]), old, old).run();
+    await env.DB.prepare("INSERT INTO batch_items (batch_id, idx, item_id, status, attempts, image_upload, updated_at) VALUES (?, 0, 'only', 'queued', 0, ?, ?)").bind(id, up.upload, old).run();
+    await env.BATCH_ROOM.get(env.BATCH_ROOM.idFromName(id)).init(id);
+    expect(await reconcileAllBatches(env)).toBeGreaterThanOrEqual(1);
+    const done = await eventually(async () => {
+      const view = await (await api(`/v1/batches/${id}`, { headers: bearer(alice) })).json<BatchView>();
+      return view.status === "completed" ? view : null;
+    }, 20_000, "the reconciled batch to complete");
+    expect(done.counts.done + done.counts.skipped).toBe(1);
+  }, 30_000);
 });

@@ -79,6 +79,15 @@ export class BatchRoom extends DurableObject<EdgeEnv> {
     }
   }
 
+  /** Runs the reconcile pass now (the worker's cron calls this, in case the room's alarm was lost). */
+  async kick(): Promise<void> {
+    const batchId = this.get<string>("batchId");
+    if (batchId && !this.get("terminal")) {
+      await this.reconcile(batchId);
+      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + RECONCILE_EVERY_MS);
+    }
+  }
+
   async log(after = 0): Promise<BatchEvent[]> {
     return this.readLog(after);
   }
