@@ -62,9 +62,12 @@ export function createClient(options: ClientOptions) {
     return new Uint8Array(await response.arrayBuffer());
   }
 
+  const batches = batchApi(transport);
   const client = {
-    /** Uploads and batches: `client.batches.create(...)`, `.events(id)`, `.download(id, formats)`. */
-    batches: batchApi(transport),
+    /** Batches: `client.batches.create(...)`, `.get(id)`, `.list()`, `.events(id)`, `.cancel(id)`, `.download(id, formats)`. */
+    batches,
+    /** Files for batches: `client.uploads.create(bytes, "image" | "depth" | "manifest")` → `{ upload: "upl_…" }`. */
+    uploads: { create: batches.upload },
 
     /** Uploads an image (or passes `options.imageUrl`) and starts a job. */
     async createJob(input: CreateJobInput): Promise<CreatedJob> {
