@@ -68,6 +68,12 @@ describe("job room admission rule", () => {
     ]);
   });
 
+  it("admits a question's answer.step events only before its answer.final", () => {
+    const step = (index: number) => ({ type: "answer.step", index, step: { op: "select", detail: "the cup" } }) as unknown as EventBody;
+    const answer = (index: number): EventBody => ({ type: "answer.final", index, line: { question: "q", answer: { text: "t", type: "text" }, objects: [] } });
+    expect(run([[step(0)], [step(0)], [answer(0)], [step(0)], [step(1)], [answer(1)]])).toEqual(["answer.step", "answer.step", "answer.final", "answer.step", "answer.final"]);
+  });
+
   it("does not modify the state it is given", () => {
     const state = initialRuleState();
     admit(state, assigned(1));

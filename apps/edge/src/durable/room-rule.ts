@@ -14,8 +14,11 @@
 //      was admitted (a job is never completed without its scene: the room turns a completion
 //      without one into `job.failed incomplete_result`, see JobRoom.append).
 //   9. At most MAX_SCENE_OBJECTS point clouds: a runner cannot grow the log without bound.
+//  10. `answer.step` only before its question's `answer.final` (a re-run attempt's steps for an
+//      answered question are dropped), at most MAX_TRACE_STEPS per question.
 // The state is plain JSON kept in the room's storage.
 import { MAX_SCENE_OBJECTS, TERMINAL_EVENTS, type EventBody } from "@spatial/shared/protocol";
+import { MAX_TRACE_STEPS } from "@spatial/shared/spatial";
 
 export interface RoomRuleState {
   /** The latest attempt announced by `job.assigned` (0 before any). */
@@ -27,6 +30,8 @@ export interface RoomRuleState {
   completed: string[];
   /** Keys of once-only results already admitted. */
   results: string[];
+  /** answer.step events admitted per question index. */
+  steps?: Record<number, number>;
 }
 
 export const initialRuleState = (): RoomRuleState => ({ attempt: 0, accepted: false, terminal: null, started: [], completed: [], results: [] });
@@ -76,6 +81,14 @@ export function admit(state: RoomRuleState, body: EventBody, attempt?: number): 
     case "job.completed":
       if (!state.results.includes("scene.graph")) return reject;
       break;
+    case "answer.step": {
+      if (state.results.includes(`answer.final:${body.index}`)) return reject;
+      const steps = state.steps ?? {};
+      const n = steps[body.index] ?? 0;
+      if (n >= MAX_TRACE_STEPS) return reject;
+      next.steps = { ...steps, [body.index]: n + 1 };
+      break;
+    }
     default: {
       const key = resultKey(body);
       if (key) {

@@ -62,7 +62,10 @@ describe("scene cache and edge answers", () => {
     expect(job).toMatchObject({ status: "completed", questions, answers: expectedAnswers });
     expect(job.scene).toEqual(done.scene);
     const events = await readSse(await api(`/v1/jobs/${job.id}/events`, { headers: bearer(alice) }));
-    expect(events.map((e) => e.type)).toEqual(["job.accepted", "scene.graph", "answer.final", "answer.final", "job.completed"]);
+    // Each answer's reasoning streams before it: one answer.step per step of its trace.
+    const steps = (i: number) => Array(expectedAnswers[i].trace?.length ?? 0).fill("answer.step");
+    expect(events.map((e) => e.type)).toEqual(["job.accepted", "scene.graph", ...steps(0), "answer.final", ...steps(1), "answer.final", "job.completed"]);
+    expect(steps(0).length).toBeGreaterThan(0);
     expect(events[0]).toMatchObject({ cached: true, imageSha256: first.imageSha256 });
     expect(events.filter((e) => e.type === "answer.final").map((e) => e.type === "answer.final" && [e.index, e.line])).toEqual(expectedAnswers.map((l, i) => [i, l]));
     expect(await env.DB.prepare("SELECT cached FROM jobs WHERE id = ?").bind(job.id).first("cached")).toBe(1);

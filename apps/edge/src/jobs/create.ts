@@ -97,7 +97,10 @@ export async function startJob(
   if (graph) {
     const started = Date.now();
     await room.append({ type: "scene.graph", graph });
-    for (const [index, line] of answerAll(row.options.questions, graph).entries()) await room.append({ type: "answer.final", index, line });
+    for (const [index, line] of answerAll(row.options.questions, graph).entries()) {
+      for (const step of line.trace ?? []) await room.append({ type: "answer.step", index, step });
+      await room.append({ type: "answer.final", index, line });
+    }
     await room.append({ type: "job.completed", ms: Date.now() - started });
   } else {
     await enqueue(specOf(row));

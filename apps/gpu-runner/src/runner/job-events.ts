@@ -122,6 +122,12 @@ export function answerEvent(index: number, question: string, graph: SceneGraph):
   return { type: "answer.final", index, line: askOutputLine(question, answerQuestion(question, graph), graph) };
 }
 
+/** A question's reasoning as it streams: one `answer.step` per step of its trace, then its `answer.final`. */
+export function answerEvents(index: number, question: string, graph: SceneGraph): (EventOf<"answer.step"> | EventOf<"answer.final">)[] {
+  const final = answerEvent(index, question, graph);
+  return [...(final.line.trace ?? []).map((step) => ({ type: "answer.step" as const, index, step })), final];
+}
+
 /** The caller's objects as the pipeline takes them, checked against the image size (InputError otherwise). */
 export function observationsFromJob(objects: NonNullable<JobSpec["objects"]>, image: { width: number; height: number }): ObjectObservation[] {
   return objects.map((o, i) => {

@@ -13,7 +13,7 @@ import type { ObjectObservation } from "@spatial/shared";
 import type { PerceiveRequest, PerceptionPipeline } from "../pipeline/perception.js";
 import { fetchBlob, putBlob } from "./blobs.js";
 import { depthPng, labelPng, POINTS_CONTENT_TYPE } from "./outputs.js";
-import { answerEvent, depthSourceFor, failureEvent, observationsFromJob, ResultTooLargeError, stageEvents, type StageBlobs } from "./job-events.js";
+import { answerEvents, depthSourceFor, failureEvent, observationsFromJob, ResultTooLargeError, stageEvents, type StageBlobs } from "./job-events.js";
 
 type Assign = Extract<HubMessage, { type: "job.assign" }>;
 
@@ -186,7 +186,7 @@ export class JobRunner {
         const answerStart = performance.now();
         spec.questions.forEach((question, index) => {
           signal.throwIfAborted();
-          emit(answerEvent(index, question, graph));
+          for (const event of answerEvents(index, question, graph)) emit(event);
         });
         emit({ type: "stage.completed", stage: "answer", ms: Math.round((performance.now() - answerStart) * 10) / 10 });
       }

@@ -30,6 +30,12 @@ const label = (e: EventBody) => ("stage" in e ? `${e.type}:${e.stage}` : e.type)
 const terminal = (jobId: string) => () => hub.events(jobId).find((e) => e.event.type === "job.completed" || e.event.type === "job.failed");
 
 /** The full stream of a job with questions, as the runner promises it. */
+/** The trace length of question `index`'s answer.final among `events`. */
+function stepsOf(events: EventBody[], index: number): number {
+  const final = events.find((e) => e.type === "answer.final" && e.index === index);
+  return final?.type === "answer.final" ? (final.line.trace?.length ?? 0) : 0;
+}
+
 function expectedStream(events: EventBody[], questions: number): string[] {
   const objects = events.filter((e) => e.type === "scene.pointcloud").length;
   return [
@@ -39,7 +45,8 @@ function expectedStream(events: EventBody[], questions: number): string[] {
     // perception.masks comes only when the pipeline's segment partial carries the observations.
     "stage.started:segment", ...(events.some((e) => e.type === "perception.masks") ? ["perception.masks"] : []), "stage.completed:segment",
     "stage.started:lift", ...Array(objects).fill("scene.pointcloud"), "scene.graph", "stage.completed:lift",
-    ...(questions ? ["stage.started:answer", ...Array(questions).fill("answer.final"), "stage.completed:answer"] : []),
+    // Each answer streams its reasoning first: one answer.step per step of its trace.
+    ...(questions ? ["stage.started:answer", ...Array.from({ length: questions }, (_, i) => [...Array(stepsOf(events, i)).fill("answer.step"), "answer.final"]).flat(), "stage.completed:answer"] : []),
     "job.completed",
   ];
 }
@@ -170,7 +177,7 @@ describe("runner against a stand-in hub, real pipeline", () => {
     // re-leases such jobs); what arrived is in order and nothing twice.
     const graph = events.find((e) => e.event.type === "scene.graph")?.event;
     const objects = graph?.type === "scene.graph" ? graph.graph.objects.length : events.filter((e) => e.event.type === "scene.pointcloud").length;
-    const full = expectedStream([...Array(objects).fill({ type: "scene.pointcloud" }), ...events.filter((e) => e.event.type === "perception.masks").map((e) => e.event)], QUESTIONS.length);
+    const full = expectedStream([...Array(objects).fill({ type: "scene.pointcloud" }), ...events.filter((e) => e.event.type === "perception.masks" || e.event.type === "answer.final").map((e) => e.event)], QUESTIONS.length);
     const got = events.map((e) => label(e.event));
     let at = 0;
     for (const item of got) {
