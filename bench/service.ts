@@ -25,7 +25,12 @@ export function simulatedRunner(base: string, token: string, id: string, pool = 
     ws.on("open", () => ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: "runner.hello", runnerId: id, capabilities: { models: [], device: "cpu", concurrency: 8, pipelineVersion: PIPELINE_VERSION } })));
     ws.on("message", (data) => {
       const msg = parseHubMessage(data.toString());
-      if (msg?.type === "hub.welcome") ready(ws);
+      if (msg?.type === "hub.welcome") {
+        // A live runner heartbeats; one silent for a lease timeout is dropped by the hub.
+        const beat = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: "runner.heartbeat", activeJobs: [] })), msg.heartbeatIntervalMs);
+        ws.once("close", () => clearInterval(beat));
+        ready(ws);
+      }
       if (msg?.type !== "job.assign") return;
       const send = (event: unknown) => ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: "job.event", jobId: msg.job.jobId, leaseId: msg.leaseId, event }));
       const graph = { version: 1, image: { width: 4, height: 4 }, intrinsics: { fx: 4, fy: 4, cx: 1.5, cy: 1.5, source: "fov-estimate" }, depth: { source: "priors" }, frame: { canonicalized: false, upSource: "camera", worldFromCam: { rotation: [1, 0, 0, 0, 0, 1, 0, -1, 0], translation: [0, 0, 0] }, cameraHeightM: 0 }, objects: [] };
