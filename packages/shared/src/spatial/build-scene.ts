@@ -6,7 +6,7 @@ import { unprojectDepth, type DepthImage } from "../geometry/camera.js";
 import { liftObject } from "../geometry/object-lift.js";
 import type { ObjectSizePrior } from "../geometry/amodal-box.js";
 import type { Intrinsics, Points } from "../geometry/types.js";
-import { colorName, litRgb } from "./color-name.js";
+import { colorName, meanRgb } from "./color-name.js";
 import type { ImagePosition, IntrinsicsSource, SceneGraph, SceneObject, UnlocatedObject } from "./scene-graph.js";
 
 const SHAPE_OF_FIT = { rectangle: "box", circle: "cylinder", sphere: "sphere" } as const;
@@ -102,8 +102,7 @@ export function buildSceneGraph(input: SceneInput): BuiltScene {
       return;
     }
     if (result.pointsWorld) pointsWorld.set(id, result.pointsWorld);
-    // Named from the lit part of the object: a white box's shaded sides must not make it "gray".
-    const rgbMean = input.rgb ? litRgb(input.rgb, width, observation.box2d, observation.mask) : undefined;
+    const rgbMean = input.rgb ? meanRgb(input.rgb, width, observation.box2d, observation.mask) : undefined;
     objects.push({
       id,
       label,
