@@ -105,7 +105,8 @@ describe("the dashboard", () => {
     const photo = (await photoCanvas.boundingBox())!;
     await photoCanvas.click({ position: { x: (cx / view.scene.image.width) * photo.width, y: (cy / view.scene.image.height) * photo.height } });
     await expect.poll(() => page.locator(".scene-table tbody tr.selected small").textContent()).toBe(expected);
-    expect(await page.evaluate("window.spatialScene.selectedId")).toBe(expected);
+    // The 3D view takes the selection on its next render.
+    await expect.poll(() => page.evaluate("window.spatialScene.selectedId")).toBe(expected);
 
     // Click an object's box in the 3D view: the table follows.
     await page.getByRole("button", { name: "Reset view" }).click();

@@ -12,7 +12,7 @@ import {
 } from "@remix-run/multipart-parser";
 import { ApiError, badRequest } from "../http/errors.js";
 import { checkContentLength, tooLarge } from "./limits.js";
-import { multipartPartLimits } from "./part-limits.js";
+import { multipartScanner } from "./part-limits.js";
 
 /** Up to this much more of a refused body is read and dropped before answering (see below). */
 const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
@@ -28,8 +28,19 @@ export async function readMultipartFields(request: Request, limits: Readonly<Rec
   const source = request.body;
   if (!boundary || !source) throw badRequest("body", "malformed multipart/form-data (no boundary or no body)");
   const fields = new Map<string, Uint8Array | string>();
-  // preventCancel: a refused body is drained, not cut off (see the catch below).
-  const stream = source.pipeThrough(multipartPartLimits(boundary, limits, Math.min(...Object.values(limits))), { preventCancel: true });
+  // The body is read here, chunk by chunk, and handed to the parser only within its caps; this
+  // reader is never released, so a refused body can be drained (see below) without a race.
+  const reader = source.getReader();
+  const scan = multipartScanner(boundary, limits, Math.min(...Object.values(limits)));
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) return controller.close();
+      const error = scan(value);
+      if (error) controller.error(error);
+      else controller.enqueue(value);
+    },
+  });
   try {
     for await (const part of parseMultipartStream(stream, { boundary, maxParts: names.length, maxHeaderSize: MAX_HEADER_BYTES, maxFileSize: biggest, maxTotalSize: total })) {
       const name = part.name ?? "";
@@ -44,19 +55,14 @@ export async function readMultipartFields(request: Request, limits: Readonly<Rec
     // and dropped before answering, so a client that overshot a cap (a 26 MiB photo) gets its 413
     // rather than a connection cut under it (which `wrangler dev`'s proxy also takes for a worker
     // restart, failing the next request). A body far over (a 40 MB options field) is cut.
-    await stream.cancel().catch(() => {});
-    await discard(source, DRAIN_MAX_BYTES);
+    await discard(reader, DRAIN_MAX_BYTES);
     throw multipartError(err, biggest, total, names);
   }
   return fields;
 }
 
 /** Reads and drops what is left of a refused body (at most `maxBytes`, then cancels it). */
-async function discard(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<void> {
-  // The pipe that fed the parser releases the stream a moment after it stops.
-  for (let tries = 0; stream.locked && tries < 50; tries++) await new Promise((r) => setTimeout(r, 1));
-  if (stream.locked) return;
-  const reader = stream.getReader();
+async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, maxBytes: number): Promise<void> {
   let read = 0;
   try {
     for (;;) {
@@ -67,8 +73,6 @@ async function discard(stream: ReadableStream<Uint8Array>, maxBytes: number): Pr
     }
   } catch {
     // the client went away: nothing left to drop
-  } finally {
-    reader.releaseLock();
   }
 }
 

@@ -31,10 +31,11 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 /**
- * A pass-through stream that errors (413, naming the field) as soon as a part exceeds
- * `limits[name]` (or `otherLimit` for other names), and (400) on a part header over 8 KiB.
+ * Follows a multipart body chunk by chunk: returns the error to raise (413 naming the field) as
+ * soon as a part exceeds `limits[name]` (or `otherLimit` for other names), or (400) a part header
+ * over 8 KiB; null while the body is within its caps.
  */
-export function multipartPartLimits(boundary: string, limits: Readonly<Record<string, number>>, otherLimit: number): TransformStream<Uint8Array, Uint8Array> {
+export function multipartScanner(boundary: string, limits: Readonly<Record<string, number>>, otherLimit: number): (chunk: Uint8Array) => ApiError | null {
   const encoder = new TextEncoder();
   const opening = encoder.encode(`--${boundary}`);
   const delimiter = encoder.encode(`\r\n--${boundary}`);
@@ -92,6 +93,12 @@ export function multipartPartLimits(boundary: string, limits: Readonly<Record<st
     return null;
   };
 
+  return scan;
+}
+
+/** The scanner as a pass-through stream that errors at the first cap passed. */
+export function multipartPartLimits(boundary: string, limits: Readonly<Record<string, number>>, otherLimit: number): TransformStream<Uint8Array, Uint8Array> {
+  const scan = multipartScanner(boundary, limits, otherLimit);
   return new TransformStream({
     transform(chunk, controller) {
       // Checked before passing the chunk on, so the parser never sees bytes past a field's cap.
