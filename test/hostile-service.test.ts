@@ -99,26 +99,29 @@ describe("hostile input through the edge and a real runner", () => {
 
   it("a 40 MB options part is refused with 413 while another job runs to completion", async () => {
     const { body } = await create(rgb, { intrinsics: { fx: 520, fy: 520, cx: 319.5, cy: 239.5 } });
-    // A 26 MiB photo, just over its 25 MiB cap, gets a clean 413 with its code.
+    // Oversize bodies are refused as they stream in: a 26 MiB photo (just over its 25 MiB cap, drained
+    // so its client can read the 413) and a 40 MB options part (refused at 128 KiB and cut). The
+    // status, code and body of each are asserted on the worker itself in apps/edge/src/hostile.test.ts;
+    // here, over wrangler dev's local proxy, a client can also see a 503 or its upload reset under
+    // load. What must hold: never a 2xx, nothing stalls, and the other job completes.
+    const refusedOrCut = async (form: FormData) => {
+      const res = await fetch(`${base}/v1/jobs`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: form }).catch((err: Error) => err);
+      if (res instanceof Response) {
+        expect([413, 503]).toContain(res.status);
+        const text = await res.text();
+        if (res.status === 413 && text) expect((JSON.parse(text) as Created).error?.code).toBe("payload_too_large");
+        return res.status;
+      }
+      expect(String((res.cause as Error | undefined)?.message ?? res.message)).toMatch(/ECONNRESET|EPIPE|socket|closed|terminated/i);
+      return 0;
+    };
     const photo = new FormData();
     photo.set("image", new Blob([new Uint8Array(26 * 1024 * 1024)]), "image");
-    const over = await fetch(`${base}/v1/jobs`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: photo });
-    expect(over.status).toBe(413);
-    expect(((await over.json()) as Created).error?.code).toBe("payload_too_large");
-    // (Checked first: a body cut far over its cap can make wrangler dev's proxy fail the next request.)
+    await refusedOrCut(photo);
     const form = new FormData();
     form.set("image", new Blob([rgb]), "image");
     form.set("options", "x".repeat(40 * 1024 * 1024));
-    // Refused once the field passes 128 KiB; nothing more of it is parsed or kept, and a body this far
-    // over the cap is cut: the client sees the 413 or (over wrangler dev's proxy) a 503 or a reset.
-    const res = await fetch(`${base}/v1/jobs`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: form }).catch((err: Error) => err);
-    if (res instanceof Response) {
-      expect([413, 503]).toContain(res.status);
-      const text = await res.text();
-      if (res.status === 413 && text) expect((JSON.parse(text) as Created).error?.code).toBe("payload_too_large");
-    } else {
-      expect(String((res.cause as Error | undefined)?.message ?? res.message)).toMatch(/ECONNRESET|EPIPE|socket|closed/i);
-    }
+    await refusedOrCut(form);
     expect((await ended(body.job!.id)).status).toBe("completed");
     const t0 = Date.now();
     expect((await fetch(`${base}/v1/health`)).status).toBe(200);
