@@ -14,6 +14,7 @@ import { resumeAfter, sseComment, sseFrame, SSE_HEADERS } from "../http/sse.js";
 import type { BatchEvent, BatchEventBody } from "@spatial/shared/protocol";
 import { itemCounts, rateOf } from "../batches/store.js";
 import { enqueueDelivery } from "../webhooks/deliver.js";
+import { sqlKv, type SqlKv } from "./sql-kv.js";
 
 const PROGRESS_INTERVAL_MS = 1000;
 /** How long an item may sit without news before its message is sent again. */
@@ -31,25 +32,26 @@ interface Subscriber {
 export class BatchRoom extends DurableObject<EdgeEnv> {
   private readonly subscribers = new Set<Subscriber>();
   private keepalive: ReturnType<typeof setInterval> | null = null;
+  private readonly kv: SqlKv;
 
   constructor(ctx: DurableObjectState, env: EdgeEnv) {
     super(ctx, env);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, json TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);`);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, json TEXT NOT NULL)");
+    this.kv = sqlKv(ctx.storage.sql);
   }
 
   async init(batchId: string): Promise<void> {
-    if (!this.get("batchId")) this.put("batchId", batchId);
+    if (!this.kv.get("batchId")) this.kv.put("batchId", batchId);
     await this.ctx.storage.setAlarm(Date.now() + RECONCILE_EVERY_MS);
   }
 
   /** Appends an event (nothing after a terminal one), hands it to webhooks, and streams it. */
   async append(body: BatchEventBody): Promise<BatchEvent | null> {
-    const batchId = this.get<string>("batchId");
-    if (!batchId || this.get("terminal")) return null;
+    const batchId = this.kv.get<string>("batchId");
+    if (!batchId || this.kv.get("terminal")) return null;
     const event = { ...body, seq: this.lastSeq() + 1, batchId, at: new Date().toISOString() } as BatchEvent;
     this.ctx.storage.sql.exec("INSERT INTO events (seq, type, json) VALUES (?, ?, ?)", event.seq, event.type, JSON.stringify(event));
-    if (TERMINAL.has(event.type)) this.put("terminal", event.type);
+    if (TERMINAL.has(event.type)) this.kv.put("terminal", event.type);
     try {
       await enqueueDelivery(this.env, batchId, event);
     } catch (err) {
@@ -68,11 +70,11 @@ export class BatchRoom extends DurableObject<EdgeEnv> {
 
   /** A batch.progress event now, or at the end of the throttle interval (coalescing what comes between). */
   async progress(): Promise<void> {
-    const last = this.get<number>("progressAt") ?? 0;
+    const last = this.kv.get<number>("progressAt") ?? 0;
     const now = Date.now();
     if (now - last >= PROGRESS_INTERVAL_MS) await this.emitProgress();
     else {
-      this.put("progressDue", true);
+      this.kv.put("progressDue", true);
       const alarm = await this.ctx.storage.getAlarm();
       const due = last + PROGRESS_INTERVAL_MS;
       if (alarm === null || alarm > due) await this.ctx.storage.setAlarm(due);
@@ -81,8 +83,8 @@ export class BatchRoom extends DurableObject<EdgeEnv> {
 
   /** Runs the reconcile pass now (the worker's cron calls this, in case the room's alarm was lost). */
   async kick(): Promise<void> {
-    const batchId = this.get<string>("batchId");
-    if (batchId && !this.get("terminal")) {
+    const batchId = this.kv.get<string>("batchId");
+    if (batchId && !this.kv.get("terminal")) {
       await this.reconcile(batchId);
       if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + RECONCILE_EVERY_MS);
     }
@@ -97,9 +99,9 @@ export class BatchRoom extends DurableObject<EdgeEnv> {
     if (after === null) return Response.json({ error: { code: "invalid_request", message: "after: must be a non-negative integer" } }, { status: 400 });
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
     const writer = writable.getWriter();
-    void writer.write(encoder.encode(sseComment(`batch ${this.get<string>("batchId") ?? "?"}`))).catch(() => {});
+    void writer.write(encoder.encode(sseComment(`batch ${this.kv.get<string>("batchId") ?? "?"}`))).catch(() => {});
     for (const e of this.readLog(after)) void writer.write(encoder.encode(sseFrame(e))).catch(() => {});
-    if (this.get("terminal")) void writer.close().catch(() => {});
+    if (this.kv.get("terminal")) void writer.close().catch(() => {});
     else {
       this.subscribers.add({ writer, after });
       this.keepalive ??= setInterval(() => {
@@ -110,26 +112,26 @@ export class BatchRoom extends DurableObject<EdgeEnv> {
   }
 
   override async alarm(): Promise<void> {
-    const batchId = this.get<string>("batchId");
+    const batchId = this.kv.get<string>("batchId");
     if (!batchId) return;
     try {
-      if (this.get("progressDue")) await this.emitProgress();
-      if (!this.get("terminal")) await this.reconcile(batchId);
+      if (this.kv.get("progressDue")) await this.emitProgress();
+      if (!this.kv.get("terminal")) await this.reconcile(batchId);
     } catch (err) {
       logError(`BatchRoom ${batchId}: alarm`, err);
     }
-    if (!this.get("terminal")) await this.ctx.storage.setAlarm(Date.now() + RECONCILE_EVERY_MS);
+    if (!this.kv.get("terminal")) await this.ctx.storage.setAlarm(Date.now() + RECONCILE_EVERY_MS);
   }
 
   private async emitProgress(): Promise<void> {
-    const batchId = this.get<string>("batchId")!;
+    const batchId = this.kv.get<string>("batchId")!;
     const db = database(this.env.DB);
     const row = await db.query.batches.findFirst({ where: eq(batches.id, batchId) });
     if (!row) return;
     const counts = await itemCounts(db, batchId);
     counts.queued += Math.max(0, row.total - Object.values(counts).reduce((a, b) => a + b, 0));
-    this.put("progressAt", Date.now());
-    this.put("progressDue", false);
+    this.kv.put("progressAt", Date.now());
+    this.kv.put("progressDue", false);
     await this.append({ type: "batch.progress", counts, total: row.total, qaPairs: row.qaPairs, ...rateOf(row, counts) });
   }
 
@@ -176,12 +178,5 @@ export class BatchRoom extends DurableObject<EdgeEnv> {
     return this.ctx.storage.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM events").one().s ?? 0;
   }
 
-  private get<T>(k: string): T | undefined {
-    const row = this.ctx.storage.sql.exec<{ v: string }>("SELECT v FROM kv WHERE k = ?", k).toArray()[0];
-    return row ? (JSON.parse(row.v) as T) : undefined;
-  }
 
-  private put(k: string, v: unknown): void {
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)", k, JSON.stringify(v));
-  }
 }

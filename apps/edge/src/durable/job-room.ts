@@ -10,6 +10,7 @@ import type { EdgeEnv } from "../env.js";
 import { resumeAfter, sseComment, sseFrame, SSE_HEADERS } from "../http/sse.js";
 import { errorCode, isDisconnect, logError } from "../http/log.js";
 import { persistEvent } from "./room-persist.js";
+import { sqlKv, type SqlKv } from "./sql-kv.js";
 import { admit, initialRuleState, type RoomRuleState } from "./room-rule.js";
 
 export interface RoomMeta {
@@ -44,12 +45,13 @@ export class JobRoom extends DurableObject<EdgeEnv> {
   /** Highest seq already broadcast: a new subscriber's backlog stops here, live delivery goes on from it. */
   private broadcastSeq: number;
   private keepalive: ReturnType<typeof setInterval> | null = null;
+  private readonly kv: SqlKv;
 
   constructor(ctx: DurableObjectState, env: EdgeEnv) {
     super(ctx, env);
     ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, json TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS answers (idx INTEGER PRIMARY KEY, json TEXT NOT NULL);`);
+    this.kv = sqlKv(ctx.storage.sql);
     this.broadcastSeq = this.lastSeq();
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -58,7 +60,7 @@ export class JobRoom extends DurableObject<EdgeEnv> {
 
   /** Called once when the job is created, before any event. Idempotent. */
   async init(meta: RoomMeta): Promise<void> {
-    if (!this.get<RoomMeta>("meta")) this.put("meta", meta);
+    if (!this.kv.get<RoomMeta>("meta")) this.kv.put("meta", meta);
   }
 
   /**
@@ -67,33 +69,33 @@ export class JobRoom extends DurableObject<EdgeEnv> {
    * stamped event, or null when it was dropped as a repeat or stale.
    */
   async append(body: EventBody, opts: { attempt?: number } = {}): Promise<JobEvent | null> {
-    const meta = this.get<RoomMeta>("meta");
+    const meta = this.kv.get<RoomMeta>("meta");
     if (!meta) throw new Error("JobRoom.append before init");
     if (body.type === "job.completed") {
       // Completion is decided after every earlier result is stored: a job whose scene graph or an
       // answer could not be persisted must not read "completed".
       await this.chain;
-      const failure = this.get<{ code: string; message: string }>("persistFailure");
-      const rule = this.get<RoomRuleState>("rule") ?? initialRuleState();
+      const failure = this.kv.get<{ code: string; message: string }>("persistFailure");
+      const rule = this.kv.get<RoomRuleState>("rule") ?? initialRuleState();
       if (failure) body = { type: "job.failed", ...failure };
       else if (!rule.terminal && !rule.results.includes("scene.graph")) {
         body = { type: "job.failed", code: "incomplete_result", message: "the runner reported the job complete without its scene graph" };
       }
     }
-    const { admitted, state } = admit(this.get<RoomRuleState>("rule") ?? initialRuleState(), body, opts.attempt);
+    const { admitted, state } = admit(this.kv.get<RoomRuleState>("rule") ?? initialRuleState(), body, opts.attempt);
     if (!admitted) return null;
     const event = { ...body, seq: this.lastSeq() + 1, jobId: meta.jobId, at: new Date().toISOString() } as JobEvent;
     // Synchronous SQL: seq assignment and the write are atomic with respect to other calls.
     this.ctx.storage.sql.exec("INSERT INTO events (seq, type, json) VALUES (?, ?, ?)", event.seq, event.type, JSON.stringify(event));
     if (event.type === "answer.final") this.ctx.storage.sql.exec("INSERT OR REPLACE INTO answers (idx, json) VALUES (?, ?)", event.index, JSON.stringify(event.line));
-    this.put("rule", state);
+    this.kv.put("rule", state);
     const done = this.chain.then(async () => {
       try {
         await persistEvent(this.env, event, () => this.answers());
       } catch (err) {
         logError(`JobRoom ${meta.jobId}: persisting seq ${event.seq} (${event.type})`, err);
-        if (RESULT_EVENTS.has(event.type) && !this.get("persistFailure")) {
-          this.put("persistFailure", { code: "persist_failed", message: `the job's ${event.type} could not be stored (${errorCode(err)}); the job cannot complete without it` });
+        if (RESULT_EVENTS.has(event.type) && !this.kv.get("persistFailure")) {
+          this.kv.put("persistFailure", { code: "persist_failed", message: `the job's ${event.type} could not be stored (${errorCode(err)}); the job cannot complete without it` });
         }
       }
       this.broadcast(event);
@@ -109,8 +111,8 @@ export class JobRoom extends DurableObject<EdgeEnv> {
   }
 
   async summary(): Promise<{ lastSeq: number; terminal: string | null; attempt: number; initialized: boolean }> {
-    const rule = this.get<RoomRuleState>("rule") ?? initialRuleState();
-    return { lastSeq: this.lastSeq(), terminal: rule.terminal, attempt: rule.attempt, initialized: this.get("meta") !== undefined };
+    const rule = this.kv.get<RoomRuleState>("rule") ?? initialRuleState();
+    return { lastSeq: this.lastSeq(), terminal: rule.terminal, attempt: rule.attempt, initialized: this.kv.get("meta") !== undefined };
   }
 
   /**
@@ -132,7 +134,7 @@ export class JobRoom extends DurableObject<EdgeEnv> {
     const url = new URL(request.url);
     const after = resumeAfter(request.headers.get("Last-Event-ID"), url.searchParams.get("after"));
     if (after === null) return Response.json({ error: { code: "invalid_request", message: "after: must be a non-negative integer" } }, { status: 400 });
-    const meta = this.get<RoomMeta>("meta");
+    const meta = this.kv.get<RoomMeta>("meta");
     const filter = meta?.events ? new Set<string>(meta.events) : undefined;
     const backlog = this.readLog(after, this.broadcastSeq).filter((e) => wanted(filter, e.type));
     const ended = this.isEnded();
@@ -218,7 +220,7 @@ export class JobRoom extends DurableObject<EdgeEnv> {
   }
 
   private isEnded(): boolean {
-    return (this.get<RoomRuleState>("rule")?.terminal ?? null) !== null && this.broadcastSeq >= this.lastSeq();
+    return (this.kv.get<RoomRuleState>("rule")?.terminal ?? null) !== null && this.broadcastSeq >= this.lastSeq();
   }
 
   private readLog(after: number, upTo: number): JobEvent[] {
@@ -239,12 +241,5 @@ export class JobRoom extends DurableObject<EdgeEnv> {
     return this.ctx.storage.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM events").one().s ?? 0;
   }
 
-  private get<T>(key: string): T | undefined {
-    const row = this.ctx.storage.sql.exec<{ v: string }>("SELECT v FROM kv WHERE k = ?", key).toArray()[0];
-    return row ? (JSON.parse(row.v) as T) : undefined;
-  }
 
-  private put(key: string, value: unknown): void {
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)", key, JSON.stringify(value));
-  }
 }

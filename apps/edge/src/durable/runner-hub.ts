@@ -38,6 +38,7 @@ import type { PoolSnapshot } from "../http/schemas.js";
 import { cachedGraphOf, startJob } from "../jobs/create.js";
 import { purgeExpiredClaims } from "../jobs/idempotency.js";
 import { canRun, pickRunner, type RunnerSlot } from "./dispatch.js";
+import { sqlKv, type SqlKv } from "./sql-kv.js";
 
 /** Rows read from D1 per page of a reconcile pass. */
 const RECONCILE_BATCH = 200;
@@ -74,6 +75,7 @@ export type HubSnapshot = PoolSnapshot;
 export class RunnerHub extends DurableObject<EdgeEnv> {
   private readonly cfg: Settings;
   private readonly chains = new Map<string, Promise<void>>();
+  private readonly kv: SqlKv;
 
   constructor(ctx: DurableObjectState, env: EdgeEnv) {
     super(ctx, env);
@@ -83,8 +85,8 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
         attempt INTEGER NOT NULL, pos INTEGER NOT NULL, expires_at INTEGER NOT NULL, assigned_at INTEGER NOT NULL, spec TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS runners (socket_id TEXT PRIMARY KEY, runner_id TEXT NOT NULL, capabilities TEXT NOT NULL,
         connected_at INTEGER NOT NULL, last_seen INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);`);
+      CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`);
+    this.kv = sqlKv(ctx.storage.sql);
     // Columns added after the first release: hubs created before them get them here.
     for (const [table, column] of [["queue", "queued_at INTEGER NOT NULL DEFAULT 0"], ["runners", "instance_id TEXT"]]) {
       try {
@@ -103,16 +105,16 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
    * reconciled job already had, so its next `job.assigned` is newer than the room's latest.
    */
   async enqueue(spec: JobSpec, opts: { pool?: string; attempts?: number } = {}): Promise<{ position: number }> {
-    if (opts.pool) this.kvPut("pool", opts.pool);
+    if (opts.pool) this.kv.put("pool", opts.pool);
     if (this.sql("SELECT job_id FROM leases WHERE job_id = ?", spec.jobId).length) return { position: 0 };
     const now = Date.now();
     const inserted = this.sql("INSERT OR IGNORE INTO queue (job_id, pos, attempts, spec, queued_at) VALUES (?, ?, ?, ?, ?) RETURNING job_id", spec.jobId, this.nextPos(), opts.attempts ?? 0, JSON.stringify(spec), now);
     const position = this.positionOf(spec.jobId);
     if (!inserted.length) return { position };
-    if (!this.liveRunners().length && this.kvGet("runnerlessSince") === undefined) this.kvPut("runnerlessSince", now);
+    if (!this.liveRunners().length && this.kv.get("runnerlessSince") === undefined) this.kv.put("runnerlessSince", now);
     const queued = this.toRoom(spec.jobId, { type: "job.queued", position });
     this.dispatch();
-    if (now - (this.kvGet<number>("lastReconcile") ?? 0) >= this.cfg.reconcileIntervalMs) void this.reconcile().catch((err) => logError(`RunnerHub ${this.ctx.id}: reconcile`, err));
+    if (now - (this.kv.get<number>("lastReconcile") ?? 0) >= this.cfg.reconcileIntervalMs) void this.reconcile().catch((err) => logError(`RunnerHub ${this.ctx.id}: reconcile`, err));
     await this.scheduleAlarm();
     await queued;
     return { position };
@@ -120,7 +122,7 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
 
   /** Tells the hub its pool's name (a hub learns it from its first job or runner otherwise). */
   async adopt(pool: string): Promise<void> {
-    this.kvPut("pool", pool);
+    this.kv.put("pool", pool);
   }
 
   /**
@@ -130,10 +132,10 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
    * for when they come of age; while the pool has other unfinished jobs, every reconcile interval.
    */
   async reconcile(): Promise<{ requeued: number; repaired: number }> {
-    const pool = this.kvGet<string>("pool");
+    const pool = this.kv.get<string>("pool");
     if (!pool) return { requeued: 0, repaired: 0 };
     const now = Date.now();
-    this.kvPut("lastReconcile", now);
+    this.kv.put("lastReconcile", now);
     const db = database(this.env.DB);
     let requeued = 0, repaired = 0, soonest = Infinity, unfinished = 0;
     // Page through the pool's unfinished rows oldest first (the hub may hold thousands of them).
@@ -167,9 +169,9 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
     }
     if (requeued || repaired) console.log(`RunnerHub ${pool}: reconciled ${requeued} orphaned job(s), repaired ${repaired}`);
     if (Math.random() < 0.1) await purgeExpiredClaims(db).catch((err) => logError("RunnerHub: purging idempotency keys", err));
-    if (soonest < Infinity) this.kvPut("nextReconcile", soonest);
-    else if (unfinished) this.kvPut("nextReconcile", now + this.cfg.reconcileIntervalMs);
-    else this.kvDelete("nextReconcile");
+    if (soonest < Infinity) this.kv.put("nextReconcile", soonest);
+    else if (unfinished) this.kv.put("nextReconcile", now + this.cfg.reconcileIntervalMs);
+    else this.kv.delete("nextReconcile");
     await this.scheduleAlarm();
     return { requeued, repaired };
   }
@@ -206,7 +208,7 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
     const pool = new URL(request.url).searchParams.get("pool");
-    if (pool) this.kvPut("pool", pool);
+    if (pool) this.kv.put("pool", pool);
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, ["runner"]);
     server.serializeAttachment({ socketId: crypto.randomUUID() } satisfies SocketAttachment);
@@ -270,7 +272,7 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
     await Promise.all(work);
     await this.failTimedOut(now);
     this.dispatch();
-    const next = this.kvGet<number>("nextReconcile");
+    const next = this.kv.get<number>("nextReconcile");
     if (next !== undefined && next <= now) await this.reconcile().catch((err) => logError(`RunnerHub ${this.ctx.id}: reconcile`, err));
     await this.scheduleAlarm();
   }
@@ -278,7 +280,7 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
   /** Fails queued jobs that no capable runner could have taken for queueTimeoutMs. */
   private async failTimedOut(now: number): Promise<void> {
     const runners = this.liveRunners();
-    const since = this.kvGet<number>("runnerlessSince");
+    const since = this.kv.get<number>("runnerlessSince");
     const work: Promise<void>[] = [];
     for (const q of this.sql<QueueRow>("SELECT * FROM queue")) {
       const spec = JSON.parse(q.spec) as JobSpec;
@@ -286,7 +288,7 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
       if (this.timeoutAt(q, since) > now) continue;
       this.sql("DELETE FROM queue WHERE job_id = ?", q.job_id);
       const waitedS = Math.round((now - Math.max(q.queued_at, since ?? 0)) / 1000);
-      work.push(this.toRoom(q.job_id, { type: "job.failed", code: "queue_timeout", message: `no runner able to run this job has served pool ${this.kvGet<string>("pool") ?? "?"} for ${waitedS} s; giving up` }));
+      work.push(this.toRoom(q.job_id, { type: "job.failed", code: "queue_timeout", message: `no runner able to run this job has served pool ${this.kv.get<string>("pool") ?? "?"} for ${waitedS} s; giving up` }));
     }
     await Promise.all(work);
   }
@@ -326,7 +328,7 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
       }
       this.sql("INSERT OR REPLACE INTO runners (socket_id, runner_id, instance_id, capabilities, connected_at, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
         socketId, message.runnerId, message.instanceId ?? null, JSON.stringify(message.capabilities), now, now);
-      this.kvDelete("runnerlessSince");
+      this.kv.delete("runnerlessSince");
       this.send(ws, { v: PROTOCOL_VERSION, type: "hub.welcome", runnerId: message.runnerId, heartbeatIntervalMs: this.cfg.heartbeatIntervalMs, leaseTimeoutMs: this.cfg.leaseTimeoutMs });
       this.dispatch();
       // After an edge restart the runners reconnect first: the moment to pick up orphaned jobs.
@@ -399,7 +401,7 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
   /** A runner is gone: forget it and re-queue every job it held. */
   private async dropRunner(socketId: string, why: string): Promise<void> {
     this.sql("DELETE FROM runners WHERE socket_id = ?", socketId);
-    if (!this.liveRunners().length && this.kvGet("runnerlessSince") === undefined) this.kvPut("runnerlessSince", Date.now());
+    if (!this.liveRunners().length && this.kv.get("runnerlessSince") === undefined) this.kv.put("runnerlessSince", Date.now());
     const leases = this.sql<LeaseRow>("SELECT * FROM leases WHERE socket_id = ?", socketId);
     await Promise.all(leases.map((l) => this.requeue(l, why)));
     this.dispatch();
@@ -444,10 +446,10 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
   private async scheduleAlarm(): Promise<void> {
     const lease = this.sql<{ t: number | null }>("SELECT MIN(expires_at) AS t FROM leases")[0]?.t ?? null;
     const seen = this.sql<{ t: number | null }>("SELECT MIN(last_seen) AS t FROM runners")[0]?.t ?? null;
-    const since = this.kvGet<number>("runnerlessSince");
+    const since = this.kv.get<number>("runnerlessSince");
     const oldest = this.sql<{ t: number | null }>("SELECT MIN(queued_at) AS t FROM queue")[0]?.t ?? null;
     const timeout = oldest === null || this.liveRunners().length ? null : this.timeoutAt({ queued_at: oldest }, since);
-    const times = [lease, seen === null ? null : seen + this.cfg.leaseTimeoutMs, timeout, this.kvGet<number>("nextReconcile") ?? null].filter((t): t is number => t !== null);
+    const times = [lease, seen === null ? null : seen + this.cfg.leaseTimeoutMs, timeout, this.kv.get<number>("nextReconcile") ?? null].filter((t): t is number => t !== null);
     if (!times.length) return;
     const at = Math.min(...times);
     const current = await this.ctx.storage.getAlarm();
@@ -463,18 +465,8 @@ export class RunnerHub extends DurableObject<EdgeEnv> {
     }));
   }
 
-  private kvGet<T>(k: string): T | undefined {
-    const row = this.sql<{ v: string }>("SELECT v FROM kv WHERE k = ?", k)[0];
-    return row ? (JSON.parse(row.v) as T) : undefined;
-  }
 
-  private kvPut(k: string, v: unknown): void {
-    this.sql("INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)", k, JSON.stringify(v));
-  }
 
-  private kvDelete(k: string): void {
-    this.sql("DELETE FROM kv WHERE k = ?", k);
-  }
 
   private activeBySocket(): Map<string, number> {
     return new Map(this.sql<{ socket_id: string; n: number }>("SELECT socket_id, COUNT(*) AS n FROM leases GROUP BY socket_id").map((r) => [r.socket_id, r.n]));
