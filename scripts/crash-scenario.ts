@@ -51,19 +51,59 @@ function fixture(name: string): Buffer {
   }
 }
 
+/**
+ * A crashable local stack: `wrangler dev` on its own state and port (same on every restart), a
+ * tenant key, and a real runner process that reconnects by itself.
+ */
+class CrashStack {
+  private runner?: ChildProcess;
+  private constructor(readonly state: string, readonly port: number, public edge: WranglerDev, readonly apiKey: string) {}
+
+  static async start(name: string): Promise<CrashStack> {
+    const state = mkdtempSync(join(tmpdir(), `spatial-${name}-`));
+    const port = await freeLoopbackPort();
+    applyLocalMigrations(state);
+    const edge = await startWranglerDev(state, port);
+    try {
+      return new CrashStack(state, port, edge, await createApiKey(edge.base, name, { rateLimit: { perMinute: 100_000, burst: 100_000 } }));
+    } catch (err) {
+      await killGroup(edge.child, "SIGKILL");
+      throw err;
+    }
+  }
+
+  get base(): string {
+    return this.edge.base;
+  }
+
+  startRunner(id: string): void {
+    this.runner = spawn(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "apps/gpu-runner/src/main.ts"), "--edge", this.base, "--token", wranglerVar("RUNNER_TOKEN"), "--runner-id", id], { cwd: ROOT, stdio: "ignore", detached: true });
+  }
+
+  /** SIGKILLs the edge (a crash, not a shutdown), restarts it on the same state; returns when it was killed and answered again. */
+  async crashAndRestart(): Promise<{ killedAt: number; restartedAt: number }> {
+    await killGroup(this.edge.child, "SIGKILL");
+    const killedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 300));
+    this.edge = await startWranglerDev(this.state, this.port);
+    return { killedAt, restartedAt: Date.now() };
+  }
+
+  async stop(): Promise<void> {
+    if (this.runner) await killGroup(this.runner, "SIGKILL");
+    await killGroup(this.edge.child, "SIGKILL");
+  }
+}
+
 export async function runCrashScenario(jobCount: number, timeoutMs = 150_000): Promise<CrashOutcome> {
   const image = fixture("rgb.png");
-  const state = mkdtempSync(join(tmpdir(), "spatial-crash-"));
-  const port = await freeLoopbackPort();
-  applyLocalMigrations(state);
-  let edge: WranglerDev = await startWranglerDev(state, port);
-  let runner: ChildProcess | undefined;
+  const stack = await CrashStack.start("crash-tenant");
+  const { apiKey, port } = stack;
   try {
-    const apiKey = await createApiKey(edge.base, "crash-tenant", { rateLimit: { perMinute: 100_000, burst: 100_000 } });
-    runner = spawn(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "apps/gpu-runner/src/main.ts"), "--edge", edge.base, "--token", wranglerVar("RUNNER_TOKEN"), "--runner-id", "crash-runner"], { cwd: ROOT, stdio: ["ignore", "ignore", "ignore"], detached: true });
+    stack.startRunner("crash-runner");
     const deadline = Date.now() + timeoutMs;
     const get = async <T>(path: string, token = apiKey): Promise<T> => {
-      const res = await fetch(`${edge.base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${stack.base}${path}`, { headers: { authorization: `Bearer ${token}` } });
       if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
       return (await res.json()) as T;
     };
@@ -80,11 +120,7 @@ export async function runCrashScenario(jobCount: number, timeoutMs = 150_000): P
     const submissions = Array.from({ length: jobCount }, (_, i) => new Promise((r) => setTimeout(r, i * 15)).then(() => submit(port, apiKey, i, image, deadline)));
     // SIGKILL while creations are in flight, then restart on the same state and port.
     await new Promise((r) => setTimeout(r, 150));
-    await killGroup(edge.child, "SIGKILL");
-    const killedAt = Date.now();
-    await new Promise((r) => setTimeout(r, 300));
-    edge = await startWranglerDev(state, port);
-    const restartedAt = Date.now();
+    const { killedAt, restartedAt } = await stack.crashAndRestart();
     const created = await Promise.all(submissions);
 
     const admin = wranglerVar("ADMIN_TOKEN");
@@ -123,8 +159,7 @@ export async function runCrashScenario(jobCount: number, timeoutMs = 150_000): P
       },
     };
   } finally {
-    if (runner) await killGroup(runner, "SIGKILL");
-    await killGroup(edge.child, "SIGKILL");
+    await stack.stop();
   }
 }
 
@@ -165,19 +200,14 @@ export interface BatchCrashOutcome {
  */
 export async function runBatchCrashScenario(timeoutMs = 240_000): Promise<BatchCrashOutcome> {
   const photos = [["unidepth_demo", "rgb.png"], ["nyu_00000", "rgb.jpg"], ["kitti_000008", "rgb.png"], ["sunrgbd_000017", "rgb.jpg"]] as const;
-  const state = mkdtempSync(join(tmpdir(), "spatial-crash-batch-"));
-  const port = await freeLoopbackPort();
-  applyLocalMigrations(state);
-  let edge: WranglerDev = await startWranglerDev(state, port);
-  let runner: ChildProcess | undefined;
+  const stack = await CrashStack.start("crash-batch");
   try {
-    const apiKey = await createApiKey(edge.base, "crash-batch", { rateLimit: { perMinute: 100_000, burst: 100_000 } });
-    const headers = { authorization: `Bearer ${apiKey}` };
+    const headers = { authorization: `Bearer ${stack.apiKey}` };
     const upload = async (bytes: Buffer, kind: string) => {
       const form = new FormData();
       form.set("file", new Blob([bytes]), "f");
       form.set("kind", kind);
-      return ((await (await fetch(`${edge.base}/v1/uploads`, { method: "POST", headers, body: form })).json()) as { upload: string }).upload;
+      return ((await (await fetch(`${stack.base}/v1/uploads`, { method: "POST", headers, body: form })).json()) as { upload: string }).upload;
     };
     const items = [];
     for (const [dir, rgb] of photos) {
@@ -186,10 +216,10 @@ export async function runBatchCrashScenario(timeoutMs = 240_000): Promise<BatchC
       const k = JSON.parse(readFileSync(join(FIXTURE, "..", dir, "intrinsics.json"), "utf8")) as { fx: number; fy: number; cx: number; cy: number };
       for (let c = 0; c < 2; c++) items.push({ id: `img-${items.length}`, upload: image, depth, depthScale: 1000, intrinsics: { ...k, fx: k.fx * (1 + c / 100), fy: k.fy * (1 + c / 100) } });
     }
-    runner = spawn(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "apps/gpu-runner/src/main.ts"), "--edge", edge.base, "--token", wranglerVar("RUNNER_TOKEN"), "--runner-id", "crash-batch-runner"], { cwd: ROOT, stdio: "ignore", detached: true });
-    const created = (await (await fetch(`${edge.base}/v1/batches`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ items, synthesis: { seed: 9, perFamily: 1 }, formats: ["jsonl"] }) })).json()) as { batch: { id: string } };
+    stack.startRunner("crash-batch-runner");
+    const created = (await (await fetch(`${stack.base}/v1/batches`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ items, synthesis: { seed: 9, perFamily: 1 }, formats: ["jsonl"] }) })).json()) as { batch: { id: string } };
     const id = created.batch.id;
-    const view = async () => (await (await fetch(`${edge.base}/v1/batches/${id}`, { headers })).json()) as { status: string; counts: { done: number; skipped: number; failed: number }; qaPairs: number };
+    const view = async () => (await (await fetch(`${stack.base}/v1/batches/${id}`, { headers })).json()) as { status: string; counts: { done: number; skipped: number; failed: number }; qaPairs: number };
     const deadline = Date.now() + timeoutMs;
     let doneBeforeKill = 0;
     while (Date.now() < deadline) {
@@ -198,11 +228,7 @@ export async function runBatchCrashScenario(timeoutMs = 240_000): Promise<BatchC
       if (doneBeforeKill >= 2) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    await killGroup(edge.child, "SIGKILL");
-    const killedAt = Date.now();
-    await new Promise((r) => setTimeout(r, 300));
-    edge = await startWranglerDev(state, port);
-    const restartedAt = Date.now();
+    const { killedAt, restartedAt } = await stack.crashAndRestart();
     let last = await view();
     while (Date.now() < deadline && !["completed", "failed", "cancelled"].includes(last.status)) {
       await new Promise((r) => setTimeout(r, 500));
@@ -210,7 +236,7 @@ export async function runBatchCrashScenario(timeoutMs = 240_000): Promise<BatchC
     }
     const completedAt = Date.now();
     const scenes = last.status === "completed"
-      ? (await (await fetch(`${edge.base}/v1/batches/${id}/outputs/scenes.jsonl`, { headers })).text()).trim().split("\n").map((l) => (JSON.parse(l) as { id: string }).id)
+      ? (await (await fetch(`${stack.base}/v1/batches/${id}/outputs/scenes.jsonl`, { headers })).text()).trim().split("\n").map((l) => (JSON.parse(l) as { id: string }).id)
       : [];
     return {
       items: items.length,
@@ -218,7 +244,6 @@ export async function runBatchCrashScenario(timeoutMs = 240_000): Promise<BatchC
       report: { items: items.length, doneBeforeKill, downMs: restartedAt - killedAt, restartToCompletedMs: completedAt - restartedAt, status: last.status, qaPairs: last.qaPairs },
     };
   } finally {
-    if (runner) await killGroup(runner, "SIGKILL");
-    await killGroup(edge.child, "SIGKILL");
+    await stack.stop();
   }
 }
