@@ -1,7 +1,7 @@
 // The batch API through the SDK: uploads, batches (create, get, list, events, cancel) and their
 // dataset files. Creations carry an Idempotency-Key (fresh per call, reused by the SDK's own
 // retries; pass your own to resume across restarts, as `spatial synth` does).
-import { BatchView, CreateBatchResponse, UploadView, type BatchEvent, type CreateBatchBody, type OutputFormat as DatasetFormat } from "@spatial/shared/protocol";
+import { BatchItemQaResponse, BatchItemsResponse, BatchView, CreateBatchResponse, UploadView, type BatchEvent, type BatchItemView, type CreateBatchBody, type OutputFormat as DatasetFormat } from "@spatial/shared/protocol";
 import { followBatchEvents } from "./events.js";
 import type { Transport } from "./transport.js";
 
@@ -48,6 +48,18 @@ export function batchApi(transport: Transport) {
 
     /** The batch's events until it ends (resumes by itself after a dropped connection). */
     events: (id: string, o: Signal & { after?: number } = {}): AsyncGenerator<BatchEvent> => followBatchEvents(transport, id, o),
+
+    /** The batch's items in order (status, job id, QA pair count or failure); pass `nextCursor` for the next page. */
+    async items(id: string, o: Signal & { limit?: number; cursor?: string; status?: BatchItemView["status"] } = {}): Promise<BatchItemsResponse> {
+      const query = new URLSearchParams();
+      if (o.limit !== undefined) query.set("limit", String(o.limit));
+      if (o.cursor) query.set("cursor", o.cursor);
+      if (o.status) query.set("status", o.status);
+      return BatchItemsResponse.parse(await transport.json(`${batchPath(id)}/items${query.size ? `?${query}` : ""}`, withSignal(o)));
+    },
+
+    /** An ended item's QA pairs (the rows qa.jsonl gets), by the item's index; 409 `item_not_done` before it ends. */
+    itemQa: async (id: string, idx: number, o?: Signal) => BatchItemQaResponse.parse(await transport.json(`${batchPath(id)}/items/${idx}/qa`, withSignal(o))),
 
     cancel: async (id: string, o?: Signal) => BatchView.parse(await transport.json(`${batchPath(id)}/cancel`, { method: "POST", ...withSignal(o) })),
 

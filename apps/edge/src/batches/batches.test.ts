@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION } from "@spatial/shared/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, bearer, createKey, eventually, png, TestRunner } from "../testing/harness.js";
 import { livingRoom } from "../testing/scene.js";
-import type { BatchView, CreateBatchResponse, UploadView } from "@spatial/shared/protocol";
+import type { BatchItemQaResponse, BatchItemsResponse, BatchView, CreateBatchResponse, UploadView } from "@spatial/shared/protocol";
 import { reconcileAllBatches } from "./reconcile.js";
 
 let alice: string;
@@ -129,6 +129,21 @@ describe("a batch end to end", () => {
     const events = await (await api(`/v1/batches/${created.batch.id}/events`, { headers: bearer(alice) })).text();
     expect(events).toContain("event: batch.progress");
     expect(events).toContain("event: batch.completed");
+    // Its items, each with its job, and each done item's QA pairs naming objects of that job's graph.
+    const items = await (await api(`/v1/batches/${created.batch.id}/items?limit=3`, { headers: bearer(alice) })).json<BatchItemsResponse>();
+    expect(items.items.map((i) => i.itemId)).toEqual(["img-0", "img-1", "img-2"]);
+    expect(items.nextCursor).toBe("2");
+    const rest = await (await api(`/v1/batches/${created.batch.id}/items?cursor=${items.nextCursor}`, { headers: bearer(alice) })).json<BatchItemsResponse>();
+    expect(rest).toEqual({ items: [expect.objectContaining({ idx: 3, itemId: "img-again", status: "done" })], nextCursor: null });
+    const first = items.items[0];
+    expect(first.jobId).toMatch(/^job_/);
+    const pairs = await (await api(`/v1/batches/${created.batch.id}/items/0/qa`, { headers: bearer(alice) })).json<BatchItemQaResponse>();
+    expect(pairs.qa).toHaveLength(first.qaPairs!);
+    const graphIds = new Set(livingRoom().objects.map((o) => o.id));
+    expect(pairs.qa.every((p) => p.object_ids.length > 0 && p.object_ids.every((id) => graphIds.has(id)))).toBe(true);
+    expect(qa.map((l) => (JSON.parse(l) as { id: string }).id)).toEqual(expect.arrayContaining(pairs.qa.map((p) => p.id)));
+    expect(await errorOf(await api(`/v1/batches/${created.batch.id}/items/99/qa`, { headers: bearer(alice) }))).toMatchObject({ status: 404 });
+    expect(await errorOf(await api(`/v1/batches/${created.batch.id}/items`, { headers: bearer(bob) }))).toMatchObject({ status: 404 });
     const listed = await (await api("/v1/batches?limit=50", { headers: bearer(alice) })).json<{ batches: BatchView[] }>();
     expect(listed.batches.map((b) => b.id)).toContain(created.batch.id);
   }, 40_000);

@@ -4,7 +4,7 @@
 import { JobEvent, JobOptions, JobView, PIPELINE_VERSION } from "@spatial/shared/protocol";
 import { z } from "zod";
 import { ErrorBody } from "../http/errors.js";
-import { BatchView, CreateBatchBody, CreateBatchResponse, UploadView } from "@spatial/shared/protocol";
+import { BatchItemQaResponse, BatchItemsResponse, BatchView, CreateBatchBody, CreateBatchResponse, UploadView } from "@spatial/shared/protocol";
 import { BatchListResponse, DeliveriesResponse } from "../routes/batches.js";
 import { JobListResponse } from "../routes/job-list.js";
 import { AskBody, AskResponse, CancelResponse, PoolSnapshot, CreateJobResponse, CreateKeyBody, CreateKeyResponse, HealthResponse, RevokeKeyResponse } from "../http/schemas.js";
@@ -36,6 +36,7 @@ const res = {
   Pool: { name: "PoolSnapshot", schema: PoolSnapshot }, List: { name: "JobListResponse", schema: JobListResponse },
   Upload: { name: "UploadView", schema: UploadView }, Batch: { name: "BatchView", schema: BatchView }, CreatedBatch: { name: "CreateBatchResponse", schema: CreateBatchResponse },
   Batches: { name: "BatchListResponse", schema: BatchListResponse }, Deliveries: { name: "DeliveriesResponse", schema: DeliveriesResponse },
+  Items: { name: "BatchItemsResponse", schema: BatchItemsResponse }, ItemQa: { name: "BatchItemQaResponse", schema: BatchItemQaResponse },
 };
 const err = (description: string) => ({ description, schema: res.Error });
 const authErrors = { 401: err("unauthorized: missing, unknown or revoked credentials"), 403: err("forbidden: the key lacks the scope"), 429: err("rate_limited (Retry-After)") };
@@ -77,6 +78,8 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/v1/batches/{id}/cancel", summary: "Cancel a batch", security: "apiKey", scope: "jobs:write", responses: { 202: { description: "cancelled", schema: res.Batch }, 409: err("batch_finished"), 404: err("not_found"), ...authErrors } },
   { method: "get", path: "/v1/batches/{id}/outputs/{path}", summary: "A dataset file of a completed batch (scenes.jsonl, qa.jsonl, llava.json, sharegpt.json, data/*.parquet, README.md, report.json, pointclouds/*.ply)", security: "apiKey", scope: "jobs:read", responses: { 200: { description: "the file", contentType: "application/octet-stream" }, 404: err("not_found"), ...authErrors } },
   { method: "get", path: "/v1/batches/{id}/deliveries", summary: "The batch's webhook deliveries: attempts, status codes, next retry", security: "apiKey", scope: "jobs:read", responses: { 200: { description: "the log", schema: res.Deliveries }, 404: err("not_found"), ...authErrors } },
+  { method: "get", path: "/v1/batches/{id}/items", summary: "The batch's items in order: status, job id (open it as any job), QA pair count or failure code and message", security: "apiKey", scope: "jobs:read", query: [{ name: "limit", description: "1–500 (default 100)" }, { name: "cursor", description: "nextCursor of the previous page" }, { name: "status", description: "queued | running | done | failed | skipped" }], responses: { 200: { description: "a page", schema: res.Items }, 400: err("invalid_request"), 404: err("not_found"), ...authErrors } },
+  { method: "get", path: "/v1/batches/{id}/items/{idx}/qa", summary: "An ended item's QA pairs (its qa.jsonl rows, object_ids naming its scene graph's objects), readable while the batch runs", security: "apiKey", scope: "jobs:read", responses: { 200: { description: "the pairs", schema: res.ItemQa }, 404: err("not_found | result_missing"), 409: err("item_not_done"), ...authErrors } },
   { method: "post", path: "/v1/batches/{id}/deliveries/{did}/redeliver", summary: "Send a webhook delivery again now", security: "apiKey", scope: "jobs:write", responses: { 202: { description: "queued" }, 404: err("not_found"), ...authErrors } },
   { method: "get", path: "/v1/admin/pools/{pool}", summary: "A runner pool's runners, queue and leases", security: "admin", responses: { 200: { description: "snapshot", schema: res.Pool }, 401: err("unauthorized") } },
   { method: "get", path: "/v1/runners/connect", summary: "Runner WebSocket (runner protocol of packages/shared)", security: "runner", query: [{ name: "pool", description: "the runner's pool" }], responses: { 101: { description: "WebSocket" }, 401: err("unauthorized"), 426: err("upgrade_required") } },

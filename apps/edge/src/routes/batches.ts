@@ -6,7 +6,9 @@
 //   POST /v1/batches/:id/cancel         stop: queued items fail as cancelled, running jobs are cancelled
 //   GET  /v1/batches/:id/outputs/:path  a dataset file (scenes.jsonl, qa.jsonl, llava.json, …)
 //   GET  /v1/batches/:id/deliveries     the webhook delivery log; POST …/:did/redeliver sends one again
-import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
+//   GET  /v1/batches/:id/items          the items in order: status, job id, QA pair count or failure
+//   GET  /v1/batches/:id/items/:idx/qa  an ended item's QA pairs (its qa.jsonl rows), while the batch runs too
+import { and, asc, desc, eq, gt, inArray, lt, or } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { clientOf, requireKey, tenantOf } from "../auth/middleware.js";
@@ -21,13 +23,20 @@ import { resumeAfter } from "../http/sse.js";
 import { jsonBody } from "../http/validate.js";
 import { createBatch } from "../batches/create.js";
 import { outputKey } from "../batches/consumer.js";
-import { BatchView, CreateBatchBody, type CreateBatchResponse } from "@spatial/shared/protocol";
+import { BatchView, CreateBatchBody, type BatchItemQaResponse, type BatchItemsResponse, type CreateBatchResponse } from "@spatial/shared/protocol";
+import { qaRows, type DatasetItem } from "@spatial/shared/dataset";
 import { batchView, loadOwnedBatch } from "../batches/store.js";
 import { hubOf } from "../jobs/create.js";
 import { fingerprint, findClaim, IDEMPOTENCY_HEADER, idempotencyKeyOf, replayOf } from "../jobs/idempotency.js";
 import { redeliver } from "../webhooks/deliver.js";
 
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor: z.string().max(200).optional() });
+const ItemsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** The last idx of the previous page. */
+  cursor: z.coerce.number().int().min(0).optional(),
+  status: z.enum(["queued", "running", "done", "failed", "skipped"]).optional(),
+});
 export const BatchListResponse = z.object({ batches: z.array(BatchView), nextCursor: z.string().nullable() });
 export const DeliveryView = z.object({
   id: z.string(), eventType: z.string(), status: z.enum(["pending", "delivered", "failed"]), attempts: z.number().int(),
@@ -90,6 +99,39 @@ export const batchRoutes = new Hono<AppEnv>()
     for (const r of running) if (r.jobId) await hubOf(c.env, row.pool).cancel(r.jobId);
     await c.env.BATCH_ROOM.get(c.env.BATCH_ROOM.idFromName(row.id)).append({ type: "batch.cancelled" });
     return c.json(await batchView(db, cancelled), 202);
+  })
+  .get("/:id/items", requireKey({ scope: "jobs:read" }), async (c) => {
+    const { limit, cursor, status } = parseOr400(ItemsQuery, { limit: c.req.query("limit"), cursor: c.req.query("cursor"), status: c.req.query("status") });
+    const db = database(c.env.DB);
+    const row = await loadOwnedBatch(db, tenantOf(c), c.req.param("id"));
+    const where = and(eq(batchItems.batchId, row.id), cursor !== undefined ? gt(batchItems.idx, cursor) : undefined, status ? eq(batchItems.status, status) : undefined);
+    const rows = await db.select().from(batchItems).where(where).orderBy(asc(batchItems.idx)).limit(limit + 1);
+    const page = rows.slice(0, limit);
+    return c.json({
+      items: page.map((i) => ({
+        idx: i.idx, itemId: i.itemId, status: i.status, jobId: i.jobId, qaPairs: i.qaPairs, attempts: i.attempts,
+        ...(i.errorCode ? { error: { code: i.errorCode, message: i.errorMessage ?? "" } } : {}), updatedAt: i.updatedAt.toISOString(),
+      })),
+      nextCursor: rows.length > limit ? String(page.at(-1)!.idx) : null,
+    } satisfies BatchItemsResponse);
+  })
+  .get("/:id/items/:idx{[0-9]+}/qa", requireKey({ scope: "jobs:read" }), async (c) => {
+    const db = database(c.env.DB);
+    const row = await loadOwnedBatch(db, tenantOf(c), c.req.param("id"));
+    const item = await db.query.batchItems.findFirst({ where: and(eq(batchItems.batchId, row.id), eq(batchItems.idx, Number(c.req.param("idx")))) });
+    if (!item) throw notFound("item");
+    if (!item.resultKey) {
+      const why = item.errorCode ? `it failed (${item.errorCode}): ${item.errorMessage ?? ""}` : `it is ${item.status}`;
+      throw new ApiError(409, "item_not_done", `item ${item.itemId} has no QA pairs: ${why}`);
+    }
+    const object = await c.env.BLOBS.get(item.resultKey);
+    if (!object) throw new ApiError(404, "result_missing", `the stored result of item ${item.itemId} is missing`);
+    // The consumer's stored result (batches/consumer.ts): the same rows qa.jsonl gets at completion.
+    const result = (await object.json()) as Pick<DatasetItem, "id" | "image" | "graph" | "qa" | "skipped">;
+    return c.json({
+      idx: item.idx, itemId: item.itemId, jobId: item.jobId, qa: qaRows(result as DatasetItem),
+      ...(result.skipped ? { skipped: result.skipped } : {}),
+    } satisfies BatchItemQaResponse);
   })
   .get("/:id/outputs/:path{.+}", requireKey({ scope: "jobs:read" }), async (c) => {
     const row = await loadOwnedBatch(database(c.env.DB), tenantOf(c), c.req.param("id"));

@@ -100,3 +100,49 @@ export type BatchEvent = z.infer<typeof BatchEvent>;
 
 export const UploadView = z.object({ upload: z.string(), kind: z.enum(["image", "depth", "manifest"]), bytes: z.number().int(), sha256: z.string(), width: z.number().int().optional(), height: z.number().int().optional() });
 export type UploadView = z.infer<typeof UploadView>;
+
+/** One image of a batch: its status, the job that perceived it, its QA pair count or its failure. */
+export const BatchItemView = z.object({
+  idx: z.number().int(),
+  itemId: z.string(),
+  status: z.enum(["queued", "running", "done", "failed", "skipped"]),
+  /** The item's job (open it as any job: GET /v1/jobs/{jobId}, its events, its image); null until started. */
+  jobId: z.string().nullable(),
+  qaPairs: z.number().int().nullable(),
+  attempts: z.number().int(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  updatedAt: z.string(),
+});
+export type BatchItemView = z.infer<typeof BatchItemView>;
+
+export const BatchItemsResponse = z.object({ items: z.array(BatchItemView), nextCursor: z.string().nullable() });
+export type BatchItemsResponse = z.infer<typeof BatchItemsResponse>;
+
+/** One QA pair as a row of qa.jsonl: `object_ids` are the ids of the item's scene graph objects the pair is about. */
+export const QaPairRow = z.object({
+  id: z.string(),
+  image_id: z.string(),
+  image: z.string(),
+  question: z.string(),
+  answer: z.string(),
+  answer_type: z.enum(["bool", "choice", "number", "text"]),
+  bool: z.boolean().nullable(),
+  choice: z.string().nullable(),
+  value_m: z.number().nullable(),
+  clock_hour: z.number().nullable(),
+  family: z.string(),
+  form: z.string(),
+  object_ids: z.array(z.string()),
+});
+export type QaPairRow = z.infer<typeof QaPairRow>;
+
+/** An ended item's QA pairs (the rows qa.jsonl will hold for it), readable while the batch still runs. */
+export const BatchItemQaResponse = z.object({
+  idx: z.number().int(),
+  itemId: z.string(),
+  jobId: z.string().nullable(),
+  qa: z.array(QaPairRow),
+  /** Why a perceived image has no pairs (too_few_objects, …). */
+  skipped: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type BatchItemQaResponse = z.infer<typeof BatchItemQaResponse>;
