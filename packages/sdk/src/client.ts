@@ -8,6 +8,7 @@ import { ApiError, JobFailedError } from "./errors.js";
 import { followEvents, type EventOf, type EventsOptions, type EventType, type TerminalEvent } from "./events.js";
 import { retryPolicy, type RetryOptions } from "./retry.js";
 import { batchApi } from "./batches.js";
+import { rewardApi } from "./rewards.js";
 import { createTransport } from "./transport.js";
 
 export interface ClientOptions {
@@ -68,6 +69,8 @@ export function createClient(options: ClientOptions) {
     batches,
     /** Files for batches: `client.uploads.create(bytes, "image" | "depth" | "manifest")` → `{ upload: "upl_…" }`. */
     uploads: { create: batches.upload },
+    /** Robot reward annotation: `for await (const e of client.rewards.stream({ task, frames })) …`, `.get(id)`. */
+    rewards: rewardApi({ transport, upload: batches.upload, events: (id, o) => followEvents(transport, id, o) }),
 
     /** Uploads an image (or passes `options.imageUrl`) and starts a job. */
     async createJob(input: CreateJobInput): Promise<CreatedJob> {

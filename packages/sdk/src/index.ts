@@ -6,3 +6,4 @@ export type { EventOf, EventsOptions, EventType, TerminalEvent } from "./events.
 export { backoffMs, parseRetryAfterMs, retryPolicy, type RetryOptions, type RetryPolicy } from "./retry.js";
 export { batchApi, FORMAT_FILES } from "./batches.js";
 export { verifyWebhook } from "./webhooks.js";
+export { rewardApi, type CreatedReward, type RewardEvent, type RewardFrame, type RewardInput, type RewardView } from "./rewards.js";

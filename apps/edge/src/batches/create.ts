@@ -144,7 +144,7 @@ export async function createBatch(env: EdgeEnv, db: Db, who: { tenantId: string;
   return { row, replayed: false, ...(webhookSecret ? { webhookSecret } : {}), rejected, rejectedCount };
 }
 
-async function loadUploads(db: Db, tenantId: string, ids: string[]): Promise<Map<string, UploadRow>> {
+export async function loadUploads(db: Db, tenantId: string, ids: string[]): Promise<Map<string, UploadRow>> {
   const out = new Map<string, UploadRow>();
   // D1 binds at most 100 parameters per statement.
   for (let i = 0; i < ids.length; i += 90) {

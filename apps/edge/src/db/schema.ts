@@ -1,7 +1,7 @@
 // The edge's D1 schema (drizzle). Migrations are generated from this file by drizzle-kit into
 // /migrations; never edit the SQL by hand. Timestamps are epoch milliseconds.
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import type { AskOutputLine, JobOptions, JobStatus } from "@spatial/shared/protocol";
+import type { AskOutputLine, JobOptions, JobStatus, RewardSpec } from "@spatial/shared/protocol";
 
 export const tenants = sqliteTable("tenants", {
   id: text("id").primaryKey(),
@@ -48,6 +48,8 @@ export const jobs = sqliteTable(
     depthKey: text("depth_key"),
     depthBytes: integer("depth_bytes"),
     options: text("options", { mode: "json" }).$type<JobOptions>().notNull(),
+    /** Set for a reward sequence (POST /v1/rewards): its frames, task and thresholds; `image*` are its first frame. */
+    reward: text("reward", { mode: "json" }).$type<RewardSpec>(),
     /** Image + depth hashes, intrinsics, objects, depth scale, pipeline version, and the tenant unless the cache is shared (cache.ts). */
     cacheKey: text("cache_key").notNull(),
     /** True when the job was answered from another job's stored scene graph. */

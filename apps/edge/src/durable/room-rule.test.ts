@@ -1,4 +1,4 @@
-import { MAX_SCENE_OBJECTS, type EventBody } from "@spatial/shared/protocol";
+import { MAX_REWARD_FRAMES, MAX_SCENE_OBJECTS, type EventBody } from "@spatial/shared/protocol";
 import { describe, expect, it } from "vitest";
 import { admit, initialRuleState, type RoomRuleState } from "./room-rule.js";
 
@@ -33,6 +33,16 @@ describe("job room admission rule", () => {
   it("admits at most MAX_SCENE_OBJECTS point clouds", () => {
     const steps: [EventBody][] = Array.from({ length: MAX_SCENE_OBJECTS + 5 }, (_, i) => [{ type: "scene.pointcloud", objectId: `obj-${i}`, points: 1 }]);
     expect(run(steps)).toHaveLength(MAX_SCENE_OBJECTS);
+  });
+
+  it("admits a reward sequence's task once and each frame once, across a re-run attempt", () => {
+    const task = { type: "reward.task", task: { kind: "approach", subject: "block", target: "can" }, definition: "d", successM: 0.03, hysteresisM: 0.03, frames: 3 } as EventBody;
+    const frame = (i: number) => ({ type: "reward.frame", frame: i, measuredM: 0.1, reward: 0, definition: "d", success: false, subjectId: "obj-0", targetId: "obj-1", ms: 1, objects: [] }) as EventBody;
+    const frames = (out: string[]) => out.length;
+    // Attempt 1 streams frames 0 and 1 and dies; attempt 2 repeats them and goes on to frame 2.
+    const admitted = run([[accepted], [assigned(1), 1], [task, 1], [frame(0), 1], [frame(1), 1], [assigned(2), 2], [task, 2], [frame(0), 2], [frame(1), 2], [frame(2), 2], [frame(MAX_REWARD_FRAMES), 2]]);
+    expect(admitted).toEqual(["job.accepted", "job.assigned:1", "reward.task", "reward.frame", "reward.frame", "job.assigned:2", "reward.frame"]);
+    expect(frames(admitted.filter((t) => t === "reward.frame"))).toBe(3);
   });
 
   it("admits job.accepted once and job.assigned only for newer attempts", () => {

@@ -16,8 +16,11 @@
 //   9. At most MAX_SCENE_OBJECTS point clouds: a runner cannot grow the log without bound.
 //  10. `answer.step` only before its question's `answer.final` (a re-run attempt's steps for an
 //      answered question are dropped), at most MAX_TRACE_STEPS per question.
+//  11. A reward sequence's `reward.task` once and `reward.frame` once per frame index (below
+//      MAX_REWARD_FRAMES): a re-run attempt repeats the frames the dead one streamed, and only the
+//      frames after them reach the log.
 // The state is plain JSON kept in the room's storage.
-import { MAX_SCENE_OBJECTS, TERMINAL_EVENTS, type EventBody } from "@spatial/shared/protocol";
+import { MAX_REWARD_FRAMES, MAX_SCENE_OBJECTS, TERMINAL_EVENTS, type EventBody } from "@spatial/shared/protocol";
 import { MAX_TRACE_STEPS } from "@spatial/shared/spatial";
 
 export interface RoomRuleState {
@@ -47,6 +50,10 @@ function resultKey(body: EventBody): string | null {
       return `scene.pointcloud:${body.objectId}`;
     case "answer.final":
       return `answer.final:${body.index}`;
+    case "reward.task":
+      return body.type;
+    case "reward.frame":
+      return `reward.frame:${body.frame}`;
     default:
       return null;
   }
@@ -93,6 +100,7 @@ export function admit(state: RoomRuleState, body: EventBody, attempt?: number): 
       const key = resultKey(body);
       if (key) {
         if (state.results.includes(key)) return reject;
+        if (body.type === "reward.frame" && body.frame >= MAX_REWARD_FRAMES) return reject;
         if (body.type === "scene.pointcloud" && state.results.filter((r) => r.startsWith("scene.pointcloud:")).length >= MAX_SCENE_OBJECTS) return reject;
         next.results = [...state.results, key];
       }

@@ -10,7 +10,7 @@ import { newId } from "../auth/crypto.js";
 import type { Db } from "../db/client.js";
 import { jobs, type JobRow } from "../db/schema.js";
 import { settings, type EdgeEnv } from "../env.js";
-import { answerAll, cacheKey, cachedSceneKey } from "./cache.js";
+import { answerForJob, cacheKey, cachedSceneKey } from "./cache.js";
 import { claimStatements, findClaim, isUniqueViolation, replayOf, type IdempotencyClaim } from "./idempotency.js";
 import type { ResolvedIntake, Upload } from "./intake.js";
 import { getScene } from "./scene-store.js";
@@ -97,7 +97,7 @@ export async function startJob(
   if (graph) {
     const started = Date.now();
     await room.append({ type: "scene.graph", graph });
-    for (const [index, line] of answerAll(row.options.questions, graph).entries()) {
+    for (const [index, line] of (await answerForJob(env, row, row.options.questions, graph)).entries()) {
       for (const step of line.trace ?? []) await room.append({ type: "answer.step", index, step });
       await room.append({ type: "answer.final", index, line });
     }
@@ -119,6 +119,7 @@ export function specOf(row: JobRow): JobSpec {
     objects: options.objects,
     questions: options.questions,
     pipelineVersion: PIPELINE_VERSION,
+    ...(row.reward ? { reward: row.reward } : {}),
   };
 }
 

@@ -17,8 +17,15 @@ const ASPECT_TOLERANCE = 0.01;
 
 const orientations = ({ width, height }: ImageSize): ImageSize[] => (width === height ? [{ width, height }] : [{ width, height }, { width: height, height: width }]);
 
+/** What the checks read: the files' sizes from their headers and the options that refer to pixels. */
+export interface HeaderFacts {
+  image: { size: ImageSize };
+  depth?: { size: ImageSize };
+  options: Pick<ResolvedIntake["options"], "intrinsics" | "objects">;
+}
+
 /** Throws the 4xx for the first problem found. */
-export function checkAgainstHeaders({ image, depth, options }: ResolvedIntake): void {
+export function checkAgainstHeaders({ image, depth, options }: HeaderFacts): void {
   const { width, height } = image.size;
   if (width * height > IMAGE_MAX_PIXELS) {
     throw new ApiError(413, "image_too_large", `image is ${width}×${height} (${(width * height / 1e6).toFixed(1)} MP), over the ${IMAGE_MAX_PIXELS / 1e6} MP limit: downscale it`);

@@ -6,6 +6,8 @@ import { z } from "zod";
 import { ErrorBody } from "../http/errors.js";
 import { BatchItemQaResponse, BatchItemsResponse, BatchView, CreateBatchBody, CreateBatchResponse, UploadView } from "@spatial/shared/protocol";
 import { BatchListResponse, DeliveriesResponse } from "../routes/batches.js";
+import { CreateRewardBody } from "@spatial/shared/protocol";
+import { RewardView } from "../routes/rewards.js";
 import { JobListResponse } from "../routes/job-list.js";
 import { AskBody, AskResponse, CancelResponse, PoolSnapshot, CreateJobResponse, CreateKeyBody, CreateKeyResponse, HealthResponse, RevokeKeyResponse } from "../http/schemas.js";
 
@@ -27,7 +29,7 @@ interface Operation {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const req = {
   JobOptions: { name: "JobOptions", schema: JobOptions }, CreateKeyBody: { name: "CreateKeyBody", schema: CreateKeyBody }, AskBody: { name: "AskBody", schema: AskBody },
-  CreateBatchBody: { name: "CreateBatchBody", schema: CreateBatchBody },
+  CreateBatchBody: { name: "CreateBatchBody", schema: CreateBatchBody }, CreateRewardBody: { name: "CreateRewardBody", schema: CreateRewardBody },
 };
 const res = {
   Health: { name: "HealthResponse", schema: HealthResponse }, Key: { name: "CreateKeyResponse", schema: CreateKeyResponse }, Revoke: { name: "RevokeKeyResponse", schema: RevokeKeyResponse },
@@ -36,6 +38,7 @@ const res = {
   Pool: { name: "PoolSnapshot", schema: PoolSnapshot }, List: { name: "JobListResponse", schema: JobListResponse },
   Upload: { name: "UploadView", schema: UploadView }, Batch: { name: "BatchView", schema: BatchView }, CreatedBatch: { name: "CreateBatchResponse", schema: CreateBatchResponse },
   Batches: { name: "BatchListResponse", schema: BatchListResponse }, Deliveries: { name: "DeliveriesResponse", schema: DeliveriesResponse },
+  Reward: { name: "RewardView", schema: RewardView },
   Items: { name: "BatchItemsResponse", schema: BatchItemsResponse }, ItemQa: { name: "BatchItemQaResponse", schema: BatchItemQaResponse },
 };
 const err = (description: string) => ({ description, schema: res.Error });
@@ -81,6 +84,13 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/v1/batches/{id}/items", summary: "The batch's items in order: status, job id (open it as any job), QA pair count or failure code and message", security: "apiKey", scope: "jobs:read", query: [{ name: "limit", description: "1–500 (default 100)" }, { name: "cursor", description: "nextCursor of the previous page" }, { name: "status", description: "queued | running | done | failed | skipped" }], responses: { 200: { description: "a page", schema: res.Items }, 400: err("invalid_request"), 404: err("not_found"), ...authErrors } },
   { method: "get", path: "/v1/batches/{id}/items/{idx}/qa", summary: "An ended item's QA pairs (its qa.jsonl rows, object_ids naming its scene graph's objects), readable while the batch runs", security: "apiKey", scope: "jobs:read", responses: { 200: { description: "the pairs", schema: res.ItemQa }, 404: err("not_found | result_missing"), 409: err("item_not_done"), ...authErrors } },
   { method: "post", path: "/v1/batches/{id}/deliveries/{did}/redeliver", summary: "Send a webhook delivery again now", security: "apiKey", scope: "jobs:write", responses: { 202: { description: "queued" }, 404: err("not_found"), ...authErrors } },
+  {
+    method: "post", path: "/v1/rewards", summary: "Annotate a robot episode: frames (uploads, in order, one camera) and a task in words; streams reward.task, then one reward.frame per frame (measured quantity, dense reward in [0, 1], success with hysteresis, tracked objects) on the job's events URL",
+    security: "apiKey", scope: "jobs:write", body: req.CreateRewardBody, query: [{ name: "pool", description: "runner pool (default DEFAULT_POOL)" }],
+    headers: [{ name: "Idempotency-Key", description: "the same key and body within 24 h return the first sequence" }],
+    responses: { 202: { description: "queued (a job: follow eventsUrl)", schema: res.Create }, 400: err("invalid_request | task_unrecognised | frames_size_mismatch | intrinsics_invalid | objects_box_outside | depth_size_mismatch"), 404: err("not_found (an upload that is not yours)"), 409: err("idempotency_conflict"), 413: err("payload_too_large"), ...authErrors },
+  },
+  { method: "get", path: "/v1/rewards/{id}", summary: "A reward sequence: its job, the task as read, and every frame's reward so far", security: "apiKey", scope: "jobs:read", responses: { 200: { description: "the sequence", schema: res.Reward }, 404: err("not_found"), ...authErrors } },
   { method: "get", path: "/v1/admin/pools/{pool}", summary: "A runner pool's runners, queue and leases", security: "admin", responses: { 200: { description: "snapshot", schema: res.Pool }, 401: err("unauthorized") } },
   { method: "get", path: "/v1/runners/connect", summary: "Runner WebSocket (runner protocol of packages/shared)", security: "runner", query: [{ name: "pool", description: "the runner's pool" }], responses: { 101: { description: "WebSocket" }, 401: err("unauthorized"), 426: err("upgrade_required") } },
   { method: "get", path: "/v1/runner/blobs/{key}", summary: "A stored blob (runner token)", security: "runner", responses: { 200: { description: "the bytes", contentType: "application/octet-stream" }, 404: err("not_found") } },

@@ -14,7 +14,7 @@ import { AskBody, PoolName, type AskResponse, type CancelResponse, type CreateJo
 import { blobResponse } from "../http/blob.js";
 import { resumeAfter } from "../http/sse.js";
 import { jsonBody } from "../http/validate.js";
-import { answerAll } from "../jobs/cache.js";
+import { answerForJob } from "../jobs/cache.js";
 import { createJob, hubOf, roomOf } from "../jobs/create.js";
 import { readJobRequest, resolveImage } from "../jobs/intake.js";
 import { getScene } from "../jobs/scene-store.js";
@@ -23,7 +23,7 @@ import { jobView, loadOwnedJob } from "../jobs/view.js";
 const FINISHED = new Set(["completed", "failed", "cancelled"]);
 
 /** 202 while the job runs (200 once finished: a cache hit or a replay of a finished job), with its events URLs. */
-async function respond(c: Context<AppEnv>, row: JobRow, replayed: boolean): Promise<Response> {
+export async function respond(c: Context<AppEnv>, row: JobRow, replayed: boolean): Promise<Response> {
   const eventsUrl = new URL(`/v1/jobs/${row.id}/events`, c.req.url);
   // A browser's EventSource or WebSocket cannot send the API key: the URLs carry a view token for this job.
   if (c.env.VIEW_TOKEN_SECRET) {
@@ -81,7 +81,7 @@ export const jobRoutes = new Hono<AppEnv>()
     const row = await loadOwnedJob(database(c.env.DB), tenantOf(c), c.req.param("id"));
     const graph = row.sceneKey ? await getScene(c.env.BLOBS, row.sceneKey) : null;
     if (!graph) throw new ApiError(409, "scene_not_ready", `job ${row.id} has no scene graph yet (status ${row.status})`);
-    return c.json({ answers: answerAll(c.req.valid("json").questions, graph) } satisfies AskResponse);
+    return c.json({ answers: await answerForJob(c.env, row, c.req.valid("json").questions, graph) } satisfies AskResponse);
   })
   // A job's outputs (depth map PNG, per-object point clouds) referenced by its events' BlobRefs.
   .get("/:id/blobs/:key{.+}", requireKey({ scope: "jobs:read" }), async (c) => {

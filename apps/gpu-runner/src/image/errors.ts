@@ -20,6 +20,8 @@ export const INPUT_ERROR_CODES = [
   "objects_mask_invalid",
   "objects_mask_size",
   "objects_mask_empty",
+  "task_unrecognised",
+  "task_objects_not_seen",
 ] as const;
 export type InputErrorCode = (typeof INPUT_ERROR_CODES)[number];
 

@@ -6,6 +6,7 @@ import { SceneGraph } from "../spatial/scene-graph.js";
 import { AskOutputLine } from "./scene-output.js";
 import { TraceStep } from "../spatial/program/schema.js";
 import { BlobRef, JobStatus } from "./jobs.js";
+import { RewardFrameEvent, RewardTaskEvent } from "./rewards.js";
 import { MAX_CODE_CHARS, MAX_ID_CHARS, MAX_LABEL_CHARS, MAX_MESSAGE_CHARS, MAX_QUESTIONS, MAX_SCENE_OBJECTS } from "./limits.js";
 
 const finite = () => z.number().finite();
@@ -28,6 +29,10 @@ export const EventBody = z.discriminatedUnion("type", [
   /** One step of an answer's reasoning trace, streamed before that answer's `answer.final`. */
   z.object({ type: z.literal("answer.step"), index: z.number().int().nonnegative().max(MAX_QUESTIONS - 1), step: TraceStep }),
   z.object({ type: z.literal("answer.final"), index: z.number().int().nonnegative().max(MAX_QUESTIONS - 1), line: AskOutputLine }),
+  /** A reward sequence's task as the runner read it, before its first `reward.frame`. */
+  RewardTaskEvent,
+  /** One frame of a reward sequence: the measured quantity, reward, success and the frame's objects. */
+  RewardFrameEvent,
   z.object({ type: z.literal("job.completed"), ms: finite().nonnegative() }),
   z.object({ type: z.literal("job.failed"), code: z.string().max(MAX_CODE_CHARS), message: z.string().max(MAX_MESSAGE_CHARS) }),
   z.object({ type: z.literal("job.cancelled") }),

@@ -6,3 +6,4 @@ export * from "./runner.js";
 export * from "./limits.js";
 export * from "./plausibility.js";
 export * from "./batches.js";
+export * from "./rewards.js";

@@ -1,7 +1,7 @@
 // A job: one image (plus optional depth, intrinsics, the caller's objects and questions) to
 // perceive and answer about. This is what the edge stores and what a runner receives.
 import { z } from "zod";
-import { MAX_DEPTH_SCALE, MAX_ID_CHARS, MAX_INPUT_OBJECTS, MAX_LABEL_CHARS, MAX_QUESTION_CHARS, MAX_QUESTIONS, MAX_URL_CHARS, MIN_DEPTH_SCALE } from "./limits.js";
+import { MAX_DEPTH_SCALE, MAX_ID_CHARS, MAX_INPUT_OBJECTS, MAX_REWARD_FRAME_OBJECTS, MAX_REWARD_FRAMES, MAX_LABEL_CHARS, MAX_QUESTION_CHARS, MAX_QUESTIONS, MAX_URL_CHARS, MIN_DEPTH_SCALE } from "./limits.js";
 
 export const PIPELINE_VERSION = "spatial-pipeline/1";
 
@@ -20,7 +20,7 @@ export type BlobRef = z.infer<typeof BlobRef>;
 export const EventType = z.enum([
   "job.accepted", "job.queued", "job.assigned", "stage.started", "stage.completed",
   "perception.detections", "perception.depth", "perception.masks", "scene.pointcloud", "scene.graph",
-  "answer.step", "answer.final", "job.completed", "job.failed", "job.cancelled",
+  "answer.step", "answer.final", "reward.task", "reward.frame", "job.completed", "job.failed", "job.cancelled",
 ]);
 export type EventType = z.infer<typeof EventType>;
 
@@ -47,6 +47,27 @@ export const JobOptions = z.object({
 });
 export type JobOptions = z.infer<typeof JobOptions>;
 
+const metres = (max: number) => z.number().finite().nonnegative().max(max);
+
+/** Thresholds of a reward sequence (defaults in reasoning/reward.ts RewardOptions). */
+export const RewardThresholds = z.object({
+  /** The measured quantity within this of its goal is success (metres, default 0.03). */
+  successM: metres(10).optional(),
+  /** Success turns off only once the quantity is this much beyond successM (metres, default 0.03). */
+  hysteresisM: metres(10).optional(),
+  /** A tracked object moves at most this far between consecutive frames (metres, default 0.5). */
+  maxJumpM: z.number().finite().positive().max(100).optional(),
+});
+export type RewardThresholds = z.infer<typeof RewardThresholds>;
+
+/** What a runner is given for a reward sequence (JobSpec.reward). */
+export const RewardSpec = z.object({
+  task: z.string().max(MAX_QUESTION_CHARS),
+  frames: z.array(z.object({ image: BlobRef, depth: BlobRef.optional(), objects: z.array(InputObject).max(MAX_REWARD_FRAME_OBJECTS).optional() })).min(1).max(MAX_REWARD_FRAMES),
+  thresholds: RewardThresholds,
+});
+export type RewardSpec = z.infer<typeof RewardSpec>;
+
 /** What a runner is given to run. */
 export const JobSpec = z.object({
   jobId: z.string().max(MAX_ID_CHARS),
@@ -57,6 +78,8 @@ export const JobSpec = z.object({
   objects: JobOptions.shape.objects,
   questions: z.array(Question).max(MAX_QUESTIONS),
   pipelineVersion: z.string().max(MAX_ID_CHARS),
+  /** Set for a reward sequence (protocol/rewards.ts): `image` is its first frame. */
+  reward: RewardSpec.optional(),
 });
 export type JobSpec = z.infer<typeof JobSpec>;
 

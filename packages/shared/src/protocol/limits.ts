@@ -18,3 +18,7 @@ export const MIN_DEPTH_SCALE = 1;
 export const MAX_DEPTH_SCALE = 100_000;
 /** Largest runner → hub WebSocket message; a scene graph of MAX_SCENE_OBJECTS objects fits well under it. */
 export const MAX_RUNNER_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** Frames in one reward sequence: 4 minutes at 1 fps, or 8 s of 30 fps video. */
+export const MAX_REWARD_FRAMES = 240;
+/** Caller-given objects per reward frame (tracked objects are few; this bounds the stored spec). */
+export const MAX_REWARD_FRAME_OBJECTS = 20;

@@ -2,9 +2,9 @@
 // each frame is a scene graph; a task names a subject, a target and a goal relation. Per frame:
 // the measured quantity, a dense reward in [0, 1], a success flag with a threshold and hysteresis,
 // and the tracked objects.
-// - Tracking: objects keep their identity from frame to frame by label and the nearest centre in
-//   the camera frame (the camera is fixed while a robot works; a world frame re-fitted per frame
-//   could wobble). A candidate farther than `maxJumpM` from the last position is not the same
+// - Tracking: objects keep their identity from frame to frame by label (or concept: "mug" finds a
+//   "cup") and the nearest centre in the camera frame (the camera is fixed while a robot works; a
+//   world frame re-fitted per frame could wobble). A candidate farther than `maxJumpM` from the last position is not the same
 //   object; the track then holds its last object and the frame says it was not seen.
 // - Rewards (reward = progress from the first frame's value towards the goal, clamped to [0, 1]):
 //   approach: the gap between the solids, goal 0 ("move the gripper to the can");
@@ -19,6 +19,7 @@
 import { z } from "zod";
 import { measure } from "../spatial/measurements.js";
 import type { SceneGraph, SceneObject } from "../spatial/scene-graph.js";
+import { conceptOf, displayLabel, normalizeLabel } from "../spatial/lexicon.js";
 
 export const RewardTask = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("approach"), subject: z.string(), target: z.string() }),
@@ -63,9 +64,22 @@ const EXTENT = { 0: "widthM", 1: "lengthM" } as const;
 const camDistance = (a: SceneObject, b: SceneObject) => Math.hypot(a.centerCam[0] - b.centerCam[0], a.centerCam[1] - b.centerCam[1], a.centerCam[2] - b.centerCam[2]);
 const bottomM = (o: SceneObject) => o.box.center[2] - o.box.heightM / 2;
 
-/** The object of `label` nearest `last` (within `maxJumpM`), or the first of the label when there is no last. */
-export function trackObject(graph: SceneGraph, label: string, last: SceneObject | null, maxJumpM: number): SceneObject | null {
-  const candidates = graph.objects.filter((o) => o.label === label && o.pointCount > 0);
+/**
+ * Whether an object is what a task's term names: the same label, or the same concept ("mug" and
+ * "cup" are one concept in the lexicon; a detector says "cup", a person writes "mug").
+ */
+export function namesObject(term: string, object: Pick<SceneObject, "label">): boolean {
+  const t = normalizeLabel(term);
+  if (normalizeLabel(object.label) === t || displayLabel(object.label) === displayLabel(term)) return true;
+  const concept = conceptOf(term);
+  return concept !== null && conceptOf(object.label) === concept;
+}
+
+const located = (graph: SceneGraph, term: string) => graph.objects.filter((o) => o.pointCount > 0 && namesObject(term, o));
+
+/** The object `term` names nearest `last` (within `maxJumpM`), or the first one when there is no last. */
+export function trackObject(graph: SceneGraph, term: string, last: SceneObject | null, maxJumpM: number): SceneObject | null {
+  const candidates = located(graph, term);
   if (candidates.length === 0) return null;
   if (!last) return candidates[0];
   const nearest = candidates.reduce((a, b) => (camDistance(b, last) < camDistance(a, last) ? b : a));
@@ -74,10 +88,10 @@ export function trackObject(graph: SceneGraph, label: string, last: SceneObject 
 
 /** The first frame's pair: with several candidates, the subject and target closest to each other start the tracks. */
 function initialPair(graph: SceneGraph, task: RewardTask): [SceneObject | null, SceneObject | null] {
-  const subjects = graph.objects.filter((o) => o.label === task.subject && o.pointCount > 0);
+  const subjects = located(graph, task.subject);
   if (task.kind === "lift") return [subjects[0] ?? null, null];
-  const targets = graph.objects.filter((o) => o.label === task.target && o.pointCount > 0);
-  let best: [SceneObject | null, SceneObject | null] = [subjects[0] ?? null, targets[0] ?? null];
+  const targets = located(graph, task.target);
+  let best: [SceneObject | null, SceneObject | null] = [subjects[0] ?? null, targets.find((t) => t !== subjects[0]) ?? null];
   let bestD = Infinity;
   for (const s of subjects) for (const t of targets) if (s !== t && camDistance(s, t) < bestD) { bestD = camDistance(s, t); best = [s, t]; }
   return best;
@@ -102,41 +116,71 @@ function quantity(graph: SceneGraph, task: RewardTask, s: SceneObject, t: SceneO
 }
 
 /**
+ * Frame-by-frame reward state: `push` one frame's scene graph at a time, in order, and get that
+ * frame's reward at once (what a runner streams). Tracks, the first frame's value and the success
+ * flag carry over from frame to frame.
+ */
+export class RewardTracker {
+  private readonly task: RewardTask;
+  private readonly opts: z.output<typeof RewardOptions>;
+  private subject: SceneObject | null = null;
+  private target: SceneObject | null = null;
+  private first: number | null = null;
+  private firstBottomM = 0;
+  private success = false;
+  private last: FrameReward | null = null;
+  private frame = 0;
+
+  constructor(task: RewardTask, options: RewardOptions = {}) {
+    this.task = RewardTask.parse(task);
+    this.opts = RewardOptions.parse(options);
+  }
+
+  thresholds(): { successM: number; hysteresisM: number; maxJumpM: number } {
+    return { ...this.opts };
+  }
+
+  definition(): string {
+    return DEFINITIONS[this.task.kind];
+  }
+
+  push(graph: SceneGraph): FrameReward {
+    const { task } = this;
+    const { successM, hysteresisM, maxJumpM } = this.opts;
+    const frame = this.frame++;
+    const definition = DEFINITIONS[task.kind];
+    let s: SceneObject | null, t: SceneObject | null;
+    if (this.subject === null) [s, t] = initialPair(graph, task);
+    else {
+      s = trackObject(graph, task.subject, this.subject, maxJumpM);
+      t = task.kind === "lift" ? null : trackObject(graph, task.target, this.target, maxJumpM);
+    }
+    const seen = s !== null && (task.kind === "lift" || t !== null);
+    if (!seen) {
+      // Not seen: the reward and success hold their last values (a dropped detection is not a regression).
+      return (this.last = { frame, measuredM: null, reward: this.last?.reward ?? 0, definition, success: this.success, subjectId: s?.id ?? null, targetId: t?.id ?? null });
+    }
+    this.subject = s; this.target = t;
+    if (this.first === null) this.firstBottomM = bottomM(s!);
+    const value = quantity(graph, task, s!, t, this.firstBottomM);
+    this.first ??= value;
+    const goal = task.kind === "lift" ? task.heightM : 0;
+    const reward = task.kind === "lift" ? clamp01(value / goal) : this.first > 0 ? clamp01(1 - value / this.first) : 1;
+    // Lifting higher than asked still succeeds; the other goals are 0 and their values never negative.
+    const toGoal = task.kind === "lift" ? Math.max(0, goal - value) : Math.abs(goal - value);
+    if (!this.success && toGoal <= successM) this.success = true;
+    else if (this.success && toGoal > successM + hysteresisM) this.success = false;
+    return (this.last = { frame, measuredM: Math.round(value * 1000) / 1000, reward, definition, success: this.success, subjectId: s!.id, targetId: t?.id ?? null });
+  }
+}
+
+/**
  * Rewards for every frame of a sequence, in order. Example: a gripper closing from 40 cm to
  * contact over ten frames gives rewards 0, 0.1, …, 1 and success from the frame its gap is ≤ 3 cm.
  */
 export function annotateRewards(frames: SceneGraph[], task: RewardTask, options: RewardOptions = {}): FrameReward[] {
-  const { successM, hysteresisM, maxJumpM } = RewardOptions.parse(options);
-  const parsedTask = RewardTask.parse(task);
-  const out: FrameReward[] = [];
-  let subject: SceneObject | null = null, target: SceneObject | null = null;
-  let first: number | null = null, firstBottomM = 0;
-  let success = false;
-  const goal = parsedTask.kind === "lift" ? parsedTask.heightM : 0;
-  frames.forEach((graph, frame) => {
-    let s: SceneObject | null, t: SceneObject | null;
-    if (subject === null) [s, t] = initialPair(graph, parsedTask);
-    else {
-      s = trackObject(graph, parsedTask.subject, subject, maxJumpM);
-      t = parsedTask.kind === "lift" ? null : trackObject(graph, parsedTask.target, target, maxJumpM);
-    }
-    const seen = s !== null && (parsedTask.kind === "lift" || t !== null);
-    if (!seen) {
-      out.push({ frame, measuredM: null, reward: out.at(-1)?.reward ?? 0, definition: DEFINITIONS[parsedTask.kind], success, subjectId: s?.id ?? null, targetId: t?.id ?? null });
-      return;
-    }
-    subject = s; target = t;
-    if (first === null) firstBottomM = bottomM(s!);
-    const value = quantity(graph, parsedTask, s!, t, firstBottomM);
-    first ??= value;
-    const reward = parsedTask.kind === "lift" ? clamp01(value / goal) : first > 0 ? clamp01(1 - value / first) : 1;
-    // Lifting higher than asked still succeeds; the other goals are 0 and their values never negative.
-    const toGoal = parsedTask.kind === "lift" ? Math.max(0, goal - value) : Math.abs(goal - value);
-    if (!success && toGoal <= successM) success = true;
-    else if (success && toGoal > successM + hysteresisM) success = false;
-    out.push({ frame, measuredM: Math.round(value * 1000) / 1000, reward, definition: DEFINITIONS[parsedTask.kind], success, subjectId: s!.id, targetId: t?.id ?? null });
-  });
-  return out;
+  const tracker = new RewardTracker(task, options);
+  return frames.map((graph) => tracker.push(graph));
 }
 
 function clamp01(x: number): number {

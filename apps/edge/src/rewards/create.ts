@@ -1,0 +1,110 @@
+// Creating a reward sequence (POST /v1/rewards). A sequence is stored and run as a job (the same
+// row, room, queue, leases, reconciler and retries as any job), whose spec carries `reward`: its
+// frames as R2 blobs, the task in words and the thresholds. Everything the runner could refuse
+// from the files' headers is refused here first, naming the frame: uploads that are not the
+// tenant's, frames of different sizes (one camera), depth maps that cannot be registered,
+// implausible intrinsics, boxes outside the frame, and a task that names no goal.
+import { parseRewardTask } from "@spatial/shared/reasoning";
+import { objectNamesIn } from "@spatial/shared/spatial";
+import { JobOptions, CreateRewardBody, type RewardSpec } from "@spatial/shared/protocol";
+import type { z } from "zod";
+import { newId } from "../auth/crypto.js";
+import type { Db } from "../db/client.js";
+import { jobs, type JobRow, type UploadRow } from "../db/schema.js";
+import type { EdgeEnv } from "../env.js";
+import { ApiError, notFound } from "../http/errors.js";
+import { loadUploads } from "../batches/create.js";
+import { startJob } from "../jobs/create.js";
+import { checkAgainstHeaders } from "../jobs/header-checks.js";
+import { claimStatements, findClaim, isUniqueViolation, replayOf, type IdempotencyClaim } from "../jobs/idempotency.js";
+
+type Body = z.output<typeof CreateRewardBody>;
+
+export const TASK_EXAMPLES = `"move the gripper to the coke can", "put the apple in the bowl", "put the cup left of the plate", "lift the block 10 cm"`;
+
+// Words that are the task grammar's own, never an object's name.
+const GRAMMAR_WORDS = new Set(["move", "put", "place", "drop", "set", "stack", "lift", "raise", "pick", "up", "the", "a", "an", "to", "towards", "toward", "into", "in", "on", "onto", "inside", "of", "left", "right", "behind", "front", "and", "it", "cm", "mm", "m", "inch", "inches", "centimeters", "meters"]);
+
+/**
+ * Whether the task can be read at all, before perception: with every content word taken as a
+ * possible object name (what a detector will see is not known yet), it must name two objects and a
+ * goal, or one object and a lift height. The runner reads it again against the first frame's objects.
+ */
+export function taskProblem(body: Pick<Body, "task" | "frames">): string | null {
+  const words = body.task.toLowerCase().split(/[^a-z]+/).filter((w) => w.length > 1 && !GRAMMAR_WORDS.has(w));
+  const labels = [...objectNamesIn(body.task), ...body.frames.flatMap((f) => f.objects?.map((o) => o.label.toLowerCase()) ?? []), ...words];
+  return parseRewardTask(body.task, labels) ? null : `name the object to move and its goal, for example ${TASK_EXAMPLES}`;
+}
+
+const blobOf = (u: UploadRow) => ({ key: u.key, contentType: u.contentType, bytes: u.bytes, sha256: u.sha256 });
+
+/** The frames' uploads, checked; throws the 4xx for the first frame with a problem. */
+async function resolveFrames(db: Db, tenantId: string, body: Body): Promise<RewardSpec["frames"]> {
+  const ids = [...new Set(body.frames.flatMap((f) => (f.depth ? [f.upload, f.depth] : [f.upload])))];
+  const known = await loadUploads(db, tenantId, ids);
+  let size: { width: number; height: number } | null = null;
+  return body.frames.map((frame, i) => {
+    const image = known.get(frame.upload);
+    if (image?.kind !== "image") throw notFound(`frames[${i}].upload: image upload ${frame.upload}`);
+    const depth = frame.depth ? known.get(frame.depth) : undefined;
+    if (frame.depth && depth?.kind !== "depth") throw notFound(`frames[${i}].depth: depth upload ${frame.depth}`);
+    const frameSize = { width: image.width ?? 0, height: image.height ?? 0 };
+    size ??= frameSize;
+    if (frameSize.width !== size.width || frameSize.height !== size.height) {
+      throw new ApiError(400, "frames_size_mismatch", `frames[${i}] is ${frameSize.width}×${frameSize.height} but frames[0] is ${size.width}×${size.height}: a sequence comes from one camera`);
+    }
+    try {
+      checkAgainstHeaders({ image: { size: frameSize }, ...(depth ? { depth: { size: { width: depth.width ?? 0, height: depth.height ?? 0 } } } : {}), options: { intrinsics: body.intrinsics, objects: frame.objects } });
+    } catch (err) {
+      if (err instanceof ApiError) throw new ApiError(err.status, err.code, `frames[${i}]: ${err.message}`);
+      throw err;
+    }
+    return { image: blobOf(image), ...(depth ? { depth: blobOf(depth) } : {}), ...(frame.objects ? { objects: frame.objects } : {}) };
+  });
+}
+
+export interface NewReward {
+  tenantId: string;
+  keyId: string;
+  pool: string;
+  body: Body;
+  idempotency?: IdempotencyClaim;
+}
+
+const loadJob = async (db: Db, id: string) => (await db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, id) })) ?? null;
+
+export async function createReward(env: EdgeEnv, db: Db, request: NewReward): Promise<{ row: JobRow; replayed: boolean }> {
+  const { body, tenantId } = request;
+  const problem = taskProblem(body);
+  if (problem) throw new ApiError(400, "task_unrecognised", `task: ${problem}`);
+  const frames = await resolveFrames(db, tenantId, body);
+  const reward: RewardSpec = { task: body.task, frames, thresholds: body.thresholds };
+  const first = frames[0];
+  const now = new Date();
+  const id = newId("job");
+  const insert = db.insert(jobs).values({
+    id, tenantId, keyId: request.keyId, pool: request.pool, status: "queued",
+    imageSha256: first.image.sha256!, imageKey: first.image.key, imageContentType: first.image.contentType, imageBytes: first.image.bytes,
+    depthSha256: first.depth?.sha256 ?? null, depthKey: first.depth?.key ?? null, depthBytes: first.depth?.bytes ?? null,
+    options: JobOptions.parse({ intrinsics: body.intrinsics, depthScale: body.depthScale, ...(first.objects ? { objects: first.objects } : {}) }),
+    reward,
+    // A sequence is never served from, nor stored in, the scene cache: its key is its own.
+    cacheKey: `reward:${id}`, cached: false, createdAt: now, updatedAt: now,
+  });
+  if (request.idempotency) {
+    try {
+      await db.batch([...claimStatements(db, tenantId, request.idempotency, "reward", id, now), insert]);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const claim = await findClaim(db, tenantId, request.idempotency.key);
+      const existing = claim ? await loadJob(db, replayOf(claim, request.idempotency, "reward")) : null;
+      if (!existing) throw err;
+      return { row: existing, replayed: true };
+    }
+  } else {
+    await insert;
+  }
+  const row = (await loadJob(db, id))!;
+  await startJob(env, row, null);
+  return { row: (await loadJob(db, id))!, replayed: false };
+}

@@ -1,0 +1,88 @@
+// A reward sequence on a runner (protocol/rewards.ts): its frames are perceived in order on the
+// runner's pipeline, each frame's scene graph goes through one RewardTracker (the task's objects
+// tracked by label and nearest centre), and each frame's reward is streamed the moment it exists.
+// The next frame's files are fetched while the current one is perceived. A re-run attempt (the
+// first runner died) starts again at frame 0 so the tracks are rebuilt the same way; the job room
+// admits only the frames the dead attempt had not streamed. The last frame's scene graph ends the
+// sequence as the job's scene (follow-up questions then ask about the final state).
+import { parseRewardTask, RewardTracker, type RewardTask } from "@spatial/shared/reasoning";
+import { COCO_LABELS, objectNamesIn, type ObjectObservation, type SceneGraph } from "@spatial/shared";
+import type { EventBody, JobSpec, RewardObject, RewardSpec } from "@spatial/shared/protocol";
+import type { PerceiveRequest, PerceptionPipeline } from "../pipeline/perception.js";
+import { InputError, isInputError } from "../image/errors.js";
+import { fetchBlob, type FetchBlobOptions } from "./blobs.js";
+import { observationsFromJob } from "./job-events.js";
+
+export interface RewardRunContext {
+  spec: JobSpec & { reward: RewardSpec };
+  pipeline: Pick<PerceptionPipeline, "perceive">;
+  blobOptions: FetchBlobOptions;
+  signal: AbortSignal;
+  emit: (event: EventBody) => void;
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** The frame's objects as a reward event carries them: the subject first, then the target, then the rest. */
+export function rewardObjects(graph: SceneGraph, firstIds: (string | null)[]): RewardObject[] {
+  const objects = graph.objects.map((o) => ({ id: o.id, label: o.label, centerCam: o.centerCam.map(round3) as [number, number, number], sizeM: [round3(o.box.widthM), round3(o.box.lengthM), round3(o.box.heightM)] as [number, number, number] }));
+  const rank = (id: string) => (firstIds.includes(id) ? firstIds.indexOf(id) : firstIds.length);
+  return objects.sort((a, b) => rank(a.id) - rank(b.id));
+}
+
+/** The task read against what the first frame shows, the caller's labels, its own nouns and the detector's classes. */
+export function readTask(text: string, graph: SceneGraph, callerLabels: string[]): RewardTask {
+  const labels = [...graph.objects.map((o) => o.label), ...callerLabels, ...objectNamesIn(text), ...COCO_LABELS];
+  const task = parseRewardTask(text, labels);
+  if (!task) throw new InputError("task_unrecognised", `task "${text}": name the object to move and its goal, e.g. "put the apple in the bowl" or "lift the block 10 cm"`);
+  return task;
+}
+
+export async function runRewardSequence({ spec, pipeline, blobOptions, signal, emit }: RewardRunContext): Promise<void> {
+  const { frames, task: text, thresholds } = spec.reward;
+  const fetchFrame = (i: number) => Promise.all([fetchBlob(frames[i].image, blobOptions), frames[i].depth ? fetchBlob(frames[i].depth!, blobOptions) : undefined]);
+  const callerLabels = frames.flatMap((f) => f.objects?.map((o) => o.label.toLowerCase()) ?? []);
+  const queries = [...new Set(objectNamesIn(text))];
+  let tracker: RewardTracker | null = null;
+  let last: SceneGraph | null = null;
+  let seenPair = false;
+  let next = fetchFrame(0);
+  for (let i = 0; i < frames.length; i++) {
+    signal.throwIfAborted();
+    const started = performance.now();
+    const [image, depth] = await next;
+    // Fetch the next frame while this one is perceived (a fetch rejection is seen when awaited).
+    if (i + 1 < frames.length) (next = fetchFrame(i + 1)).catch(() => {});
+    const objects = frames[i].objects;
+    const request: PerceiveRequest = {
+      image,
+      queries,
+      ...(depth ? { depth: { input: depth, unitsPerMetre: spec.depthScale } } : {}),
+      ...(spec.intrinsics ? { intrinsics: spec.intrinsics } : {}),
+      ...(objects ? { objects: async (size: { width: number; height: number }): Promise<ObjectObservation[]> => observationsFromJob(objects, size) } : {}),
+    };
+    let graph: SceneGraph;
+    try {
+      ({ graph } = await pipeline.perceive(request, async () => signal.throwIfAborted()));
+    } catch (err) {
+      if (isInputError(err)) throw new InputError(err.code, `frames[${i}]: ${err.message}`, { cause: err });
+      throw err;
+    }
+    if (!tracker) {
+      const task = readTask(text, graph, callerLabels);
+      tracker = new RewardTracker(task, thresholds);
+      const { successM, hysteresisM } = tracker.thresholds();
+      emit({ type: "reward.task", task, definition: tracker.definition(), successM, hysteresisM, frames: frames.length });
+    }
+    const reward = tracker.push(graph);
+    seenPair ||= reward.measuredM !== null;
+    signal.throwIfAborted();
+    emit({ type: "reward.frame", ...reward, ms: Math.round((performance.now() - started) * 10) / 10, objects: rewardObjects(graph, [reward.subjectId, reward.targetId]) });
+    last = graph;
+  }
+  if (!seenPair) {
+    const seen = [...new Set(last!.objects.map((o) => o.label))];
+    throw new InputError("task_objects_not_seen", `task "${text}": its objects were not found together in any frame (the last frame shows ${seen.length ? seen.join(", ") : "no objects"})`);
+  }
+  emit({ type: "scene.graph", graph: last! });
+}
