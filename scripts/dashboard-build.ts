@@ -25,7 +25,8 @@ function newestMtimeMs(dir: string): number {
 export async function ensureDashboardBuilt(): Promise<boolean> {
   const index = join(DASHBOARD_DIST, "index.html");
   const sources = Math.max(newestMtimeMs(join(REPO_ROOT, "apps/dashboard")), newestMtimeMs(join(REPO_ROOT, "packages/sdk/src")));
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return false;
+  // The /docs page's script (copied in by the build) counts too: a dist/ from before it lacks it.
+  if (existsSync(index) && existsSync(join(DASHBOARD_DIST, "docs/api-reference.js")) && statSync(index).mtimeMs >= sources) return false;
   const { build } = await import("vite");
   await build({ configFile: join(REPO_ROOT, "apps/dashboard/vite.config.ts"), logLevel: "error" });
   return true;

@@ -1,5 +1,4 @@
 // The edge API: every route under /v1, JSON errors through one onError.
-import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { bodyLimit } from "hono/body-limit";
@@ -12,7 +11,7 @@ import { health } from "./routes/health.js";
 import { jobList } from "./routes/job-list.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { keys } from "./routes/keys.js";
-import { openapi } from "./routes/openapi.js";
+import { docsPage, openapi } from "./routes/openapi.js";
 import { batchRoutes } from "./routes/batches.js";
 import { runnerBlobs, runnerConnect } from "./routes/runners.js";
 import { uploadRoutes } from "./routes/uploads.js";
@@ -46,7 +45,7 @@ const limitBatchJson = bodyLimit({
 export function createApp() {
   const app = new Hono<AppEnv>()
     // /docs (outside /v1): the OpenAPI document in Scalar's renderer. The dashboard's static assets answer / first.
-    .get("/docs", Scalar({ url: "/v1/openapi.json", pageTitle: "Spatial API" }))
+    .get("/docs", docsPage)
     .basePath("/v1")
     .use("*", corsExceptUpgrades)
     .use("*", jsonBodyLimit)

@@ -130,6 +130,11 @@ export class SceneRenderer {
     this.applySelection();
   }
 
+  /** Objects drawn highlighted now (selected or an answer's), that this scene has boxes for. */
+  get highlightedIds(): string[] {
+    return [...this.nodes.keys()].filter((id) => id === this.selected || this.highlighted.has(id));
+  }
+
   get selectedId(): string | null {
     return this.selected;
   }

@@ -95,6 +95,8 @@ export function ImageView(props: ImageViewProps) {
       ctx.fillText(text, lx + 4, ly + 3);
     }
     c.dataset.boxes = String(props.boxes.length);
+    // Which objects are drawn highlighted (the tests and assistive tech read it from the DOM).
+    c.dataset.highlighted = props.boxes.filter((b) => b.id !== null && (b.id === props.selectedId || props.highlightIds.has(b.id))).map((b) => b.id).join(",");
     if (props.boxes.length > 0 && performance.getEntriesByName("first-box").length === 0) performance.mark("first-box");
   }, [image, overlay, showMasks, props.boxes, props.selectedId, props.highlightIds]);
 

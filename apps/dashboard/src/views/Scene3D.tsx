@@ -66,6 +66,7 @@ export function Scene3D(props: Scene3DProps) {
     canvas.current!.dataset.populated = String(populated);
     if (populated > 0 && performance.getEntriesByName("scene-populated").length === 0) performance.mark("scene-populated");
     v.select(props.selectedId, props.highlightIds);
+    canvas.current!.dataset.highlighted = v.highlightedIds.join(",");
   }, [props.graph, props.clouds, props.selectedId, props.highlightIds, props.onSelect, props.generation]);
   const empty = props.clouds.size === 0 && !props.graph;
 

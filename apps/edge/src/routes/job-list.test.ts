@@ -64,5 +64,8 @@ describe("GET /docs", () => {
     const html = await res.text();
     expect(html).toMatch(/<html/i);
     expect(html).toContain("/v1/openapi.json");
+    // Scalar's bundle from the worker's own static assets (the dashboard build copies it), no CDN.
+    expect(html).toContain('<script src="/docs/api-reference.js"></script>');
+    expect(html).not.toContain("cdn.jsdelivr.net");
   });
 });
