@@ -34,6 +34,19 @@ export interface EdgeEnv {
   SHARE_SCENE_CACHE?: string;
   WEBHOOK_RETRY_SCHEDULE_S?: string;
   ALLOW_PRIVATE_WEBHOOKS?: string;
+  /**
+   * Optional answer backends for follow-up questions the query language cannot express (jobs/cache.ts
+   * answerBackendsOf): an OpenAI-compatible base URL and model each; the keys are secrets.
+   */
+  PLANNER_BASE_URL?: string;
+  PLANNER_MODEL?: string;
+  PLANNER_API_KEY?: string;
+  PLANNER_TIMEOUT_MS?: string;
+  VLM_BASE_URL?: string;
+  VLM_MODEL?: string;
+  VLM_API_KEY?: string;
+  VLM_TIMEOUT_MS?: string;
+  VLM_MAX_TOKENS?: string;
 }
 
 export interface Settings {

@@ -32,6 +32,7 @@ async function main(): Promise<number> {
       device: options.device,
       runnerId: options.runnerId ?? defaultRunnerId(),
       ...(options.modelDir ? { modelDir: options.modelDir } : {}),
+      answerBackends: options.answerBackends,
       log,
     });
   } catch (error) {

@@ -1,6 +1,9 @@
 // The runner's command line: flags, with SPATIAL_EDGE_URL / SPATIAL_RUNNER_TOKEN as fallbacks.
 // Every problem is a RunnerUsageError with one line that says what to fix (main.ts exits 2).
+// The optional answer backends (an LLM planner, a VLM) are configured per deployment here; API
+// keys come only from the environment, so they never show in a process listing.
 import { parseArgs } from "node:util";
+import type { AnswerBackends } from "@spatial/shared/reasoning";
 import { parseDevice, type DeviceName } from "../runtime/onnx.js";
 
 export class RunnerUsageError extends Error {
@@ -20,10 +23,13 @@ export interface RunnerCliOptions {
   modelDir?: string;
   /** How long running jobs may finish after SIGINT / SIGTERM before they are abandoned. */
   graceMs: number;
+  /** The planner and VLM for questions the query language cannot express; empty: none (no network). */
+  answerBackends: AnswerBackends;
   help: boolean;
 }
 
 export const RUNNER_USAGE = `usage: spatial-runner --edge URL --token TOKEN [--pool NAME] [--concurrency N] [--device cpu|cuda] [--runner-id ID] [--model-dir DIR] [--grace-ms MS]
+       [--planner-url URL --planner-model NAME] [--vlm-url URL --vlm-model NAME]
   --edge         the edge's base URL, http(s)://host[:port] (or SPATIAL_EDGE_URL)
   --token        the runner token (or SPATIAL_RUNNER_TOKEN)
   --pool         the runner pool to join (default "default")
@@ -31,7 +37,15 @@ export const RUNNER_USAGE = `usage: spatial-runner --edge URL --token TOKEN [--p
   --device       cpu or cuda (default cpu)
   --runner-id    a stable name for this runner (default <hostname>-<pid>)
   --model-dir    where models are installed (default SPATIAL_MODEL_DIR or <repo>/models)
-  --grace-ms     on SIGINT/SIGTERM, how long running jobs may finish (default 10000; a second signal stops at once)`;
+  --grace-ms     on SIGINT/SIGTERM, how long running jobs may finish (default 10000; a second signal stops at once)
+optional backends for questions the query language cannot express (OpenAI-compatible /chat/completions):
+  --planner-url  an LLM planner's base URL, e.g. http://127.0.0.1:8000/v1 (or SPATIAL_PLANNER_URL); key: SPATIAL_PLANNER_API_KEY
+  --planner-model  its model name (or SPATIAL_PLANNER_MODEL)
+  --planner-timeout-ms  per call (default 20000)
+  --vlm-url      a vision-language model's base URL, e.g. http://127.0.0.1:8000/v1 (or SPATIAL_VLM_URL); key: SPATIAL_VLM_API_KEY
+  --vlm-model    its model name, e.g. SpaceQwen2.5-VL-3B-Instruct (or SPATIAL_VLM_MODEL)
+  --vlm-timeout-ms  per call (default 60000)
+  --vlm-max-tokens  longest reply (default 512)`;
 
 function integer(flag: string, value: string, min: number, max: number): number {
   const n = Number(value);
@@ -55,6 +69,13 @@ export function parseRunnerArgs(argv: string[], env: NodeJS.ProcessEnv = process
         "runner-id": { type: "string" },
         "model-dir": { type: "string" },
         "grace-ms": { type: "string", default: "10000" },
+        "planner-url": { type: "string" },
+        "planner-model": { type: "string" },
+        "planner-timeout-ms": { type: "string", default: "20000" },
+        "vlm-url": { type: "string" },
+        "vlm-model": { type: "string" },
+        "vlm-timeout-ms": { type: "string", default: "60000" },
+        "vlm-max-tokens": { type: "string", default: "512" },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -96,6 +117,35 @@ export function parseRunnerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     ...(runnerId ? { runnerId } : {}),
     ...(str("model-dir") ? { modelDir: str("model-dir")! } : {}),
     graceMs: integer("--grace-ms", str("grace-ms")!, 0, 3_600_000),
+    answerBackends: answerBackendsOf(str, env),
     help,
+  };
+}
+
+/** The http(s) base URL and model of one backend, both or neither (a URL without a model is a mistake, not "off"). */
+function endpointOf(name: "planner" | "vlm", str: (name: string) => string | undefined, env: NodeJS.ProcessEnv): { baseUrl: string; model: string; apiKey?: string } | undefined {
+  const ENV = name.toUpperCase();
+  const baseUrl = (str(`${name}-url`) ?? env[`SPATIAL_${ENV}_URL`] ?? "").trim();
+  const model = (str(`${name}-model`) ?? env[`SPATIAL_${ENV}_MODEL`] ?? "").trim();
+  if (!baseUrl && !model) return undefined;
+  if (!baseUrl) throw new RunnerUsageError(`--${name}-model needs --${name}-url (or SPATIAL_${ENV}_URL)`);
+  if (!model) throw new RunnerUsageError(`--${name}-url needs --${name}-model (or SPATIAL_${ENV}_MODEL)`);
+  let protocol = "";
+  try {
+    protocol = new URL(baseUrl).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== "http:" && protocol !== "https:") throw new RunnerUsageError(`--${name}-url must be an http(s) URL, got "${baseUrl}"`);
+  const apiKey = env[`SPATIAL_${ENV}_API_KEY`]?.trim();
+  return { baseUrl, model, ...(apiKey ? { apiKey } : {}) };
+}
+
+function answerBackendsOf(str: (name: string) => string | undefined, env: NodeJS.ProcessEnv): AnswerBackends {
+  const planner = endpointOf("planner", str, env);
+  const vlm = endpointOf("vlm", str, env);
+  return {
+    ...(planner ? { planner: { ...planner, timeoutMs: integer("--planner-timeout-ms", str("planner-timeout-ms")!, 1, 600_000) } } : {}),
+    ...(vlm ? { vlm: { ...vlm, timeoutMs: integer("--vlm-timeout-ms", str("vlm-timeout-ms")!, 1, 600_000), maxTokens: integer("--vlm-max-tokens", str("vlm-max-tokens")!, 1, 8192) } } : {}),
   };
 }

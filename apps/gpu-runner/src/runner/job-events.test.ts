@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { answerQuestion } from "@spatial/shared";
 import { askOutputLine, EventBody } from "@spatial/shared/protocol";
 import { livingRoom } from "../../../../packages/shared/src/spatial/qa-fixtures.js";
+import { completion, startChatServer, userParts } from "../../../../packages/shared/src/reasoning/test-chat-server.js";
 import { InputError } from "../image/errors.js";
 import {
-  answerEvent, depthEvent, depthSourceFor, depthStats, detectionsEvent, failureEvent, masksEvent, observationsFromJob, sceneEvents, stageEvents,
+  answerEvent, answerEvents, depthEvent, depthSourceFor, depthStats, detectionsEvent, failureEvent, masksEvent, observationsFromJob, sceneEvents, stageEvents,
 } from "./job-events.js";
 
 const valid = (event: unknown) => expect(EventBody.safeParse(event).success, JSON.stringify(event).slice(0, 300)).toBe(true);
@@ -87,6 +88,33 @@ describe("sceneEvents / answerEvent", () => {
     expect(event).toEqual({ type: "answer.final", index: 2, line: askOutputLine(question, answerQuestion(question, graph), graph) });
     expect(event.line.answer.value_m).toBeGreaterThan(2);
     valid(event);
+  });
+});
+
+describe("answerEvents", () => {
+  it("with no backends: the program's steps then its final, marked as the program's", async () => {
+    const graph = livingRoom();
+    const events = await answerEvents(1, "Is the red chair left of the blue chair?", graph);
+    const final = events.at(-1)!;
+    expect(final).toMatchObject({ type: "answer.final", index: 1, line: { source: "program", answer: { type: "bool", bool: true } } });
+    expect(events.slice(0, -1).map((e) => e.type === "answer.step" && e.step)).toEqual(final.type === "answer.final" ? final.line.trace : []);
+    events.forEach(valid);
+  });
+
+  it("a free-form question with a VLM configured: its step, then a final marked vlm with the model, from a local server", async () => {
+    const chat = await startChatServer();
+    try {
+      chat.reply = () => completion("The red chair [obj-0] looks wooden; I cannot tell for sure.");
+      const bytes = Uint8Array.from([0xff, 0xd8, 0xff, 1, 2, 3]);
+      const events = await answerEvents(0, "What is the red chair made of?", livingRoom(), { backends: { vlm: { baseUrl: chat.baseUrl, model: "SpaceLLaVA" } }, image: { bytes, contentType: "image/jpeg" } });
+      expect(events.map((e) => e.type)).toEqual(["answer.step", "answer.final"]);
+      expect(events[1]).toMatchObject({ line: { source: "vlm", model: "SpaceLLaVA", answer: { type: "text", text: "The red chair [obj-0] looks wooden; I cannot tell for sure." } } });
+      expect(events[1]!.type === "answer.final" && events[1]!.line.objects.map((o) => o.id)).toEqual(["obj-0"]);
+      expect(userParts(chat.received[0]!.body).imageUrls).toEqual([`data:image/jpeg;base64,${Buffer.from(bytes).toString("base64")}`]);
+      events.forEach(valid);
+    } finally {
+      await chat.close();
+    }
   });
 });
 

@@ -4,6 +4,7 @@
 import type { DepthImage } from "@spatial/shared/geometry";
 import { answerQuestion, type ObjectObservation, type SceneGraph } from "@spatial/shared";
 import { askOutputLine, type BlobRef, type EventBody, type JobSpec } from "@spatial/shared/protocol";
+import { answerWithBackends, type AnswerBackends, type ChatFetch, type SourcedAnswer, type VlmImage } from "@spatial/shared/reasoning";
 import { InputError, isInputError } from "../image/errors.js";
 import { STAGES, type PerceiveResult, type Stage } from "../pipeline/perception.js";
 
@@ -117,14 +118,35 @@ export function stageEvents(stage: Stage, ms: number, partial: StagePartial, con
   return events;
 }
 
-/** The answer to question `index`, exactly as `spatial ask --json` prints it. */
-export function answerEvent(index: number, question: string, graph: SceneGraph): EventOf<"answer.final"> {
-  return { type: "answer.final", index, line: askOutputLine(question, answerQuestion(question, graph), graph) };
+/** The answer to question `index`, exactly as `spatial ask --json` prints it (by default the program's). */
+export function answerEvent(index: number, question: string, graph: SceneGraph, sourced: SourcedAnswer = { answer: answerQuestion(question, graph), source: "program" }): EventOf<"answer.final"> {
+  const by = { source: sourced.source, ...(sourced.model !== undefined ? { model: sourced.model } : {}) };
+  return { type: "answer.final", index, line: askOutputLine(question, sourced.answer, graph, by) };
 }
 
-/** A question's reasoning as it streams: one `answer.step` per step of its trace, then its `answer.final`. */
-export function answerEvents(index: number, question: string, graph: SceneGraph): (EventOf<"answer.step"> | EventOf<"answer.final">)[] {
-  const final = answerEvent(index, question, graph);
+/** What answering may use beyond the scene graph: the deployment's optional planner / VLM and the job's image. */
+export interface AnswerContext {
+  backends?: AnswerBackends;
+  /** The job's image, for a VLM. */
+  image?: VlmImage;
+  /** The job's cancellation: aborts a planner or VLM call in flight. */
+  signal?: AbortSignal;
+  fetch?: ChatFetch;
+}
+
+/**
+ * A question's reasoning as it streams: one `answer.step` per step of its trace, then its
+ * `answer.final`. The program answers; a question it cannot express goes to the configured planner,
+ * then the configured VLM (answer-backends.ts); with none configured no network is used.
+ */
+export async function answerEvents(index: number, question: string, graph: SceneGraph, context: AnswerContext = {}): Promise<(EventOf<"answer.step"> | EventOf<"answer.final">)[]> {
+  const { image } = context;
+  const sourced = await answerWithBackends(question, graph, context.backends ?? {}, {
+    image: async () => image ?? null,
+    ...(context.signal ? { signal: context.signal } : {}),
+    ...(context.fetch ? { fetch: context.fetch } : {}),
+  });
+  const final = answerEvent(index, question, graph, sourced);
   return [...(final.line.trace ?? []).map((step) => ({ type: "answer.step" as const, index, step })), final];
 }
 

@@ -13,6 +13,7 @@ import type { ObjectObservation } from "@spatial/shared";
 import type { PerceiveRequest, PerceptionPipeline } from "../pipeline/perception.js";
 import { fetchBlob, putBlob } from "./blobs.js";
 import { depthPng, labelPng, POINTS_CONTENT_TYPE } from "./outputs.js";
+import type { AnswerBackends } from "@spatial/shared/reasoning";
 import { answerEvents, depthSourceFor, failureEvent, observationsFromJob, ResultTooLargeError, stageEvents, type StageBlobs } from "./job-events.js";
 
 type Assign = Extract<HubMessage, { type: "job.assign" }>;
@@ -36,6 +37,8 @@ export interface JobRunnerOptions {
   /** Called when a job stops: its queued, unsent events are of no use any more. */
   discard?: (jobId: string) => void;
   onJob?: (event: JobLogEvent) => void;
+  /** The deployment's optional planner / VLM for questions the query language cannot express (args.ts). */
+  answerBackends?: AnswerBackends;
 }
 
 interface Job {
@@ -184,10 +187,11 @@ export class JobRunner {
 
       if (spec.questions.length > 0) {
         const answerStart = performance.now();
-        spec.questions.forEach((question, index) => {
+        const answerContext = { backends: this.options.answerBackends ?? {}, image: { bytes: image, contentType: spec.image.contentType }, signal };
+        for (const [index, question] of spec.questions.entries()) {
           signal.throwIfAborted();
-          for (const event of answerEvents(index, question, graph)) emit(event);
-        });
+          for (const event of await answerEvents(index, question, graph, answerContext)) emit(event);
+        }
         emit({ type: "stage.completed", stage: "answer", ms: Math.round((performance.now() - answerStart) * 10) / 10 });
       }
       signal.throwIfAborted();

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { PIPELINE_VERSION, PROTOCOL_VERSION, type RunnerCapabilities } from "@spatial/shared/protocol";
+import type { AnswerBackends } from "@spatial/shared/reasoning";
 import type { PerceptionPipeline } from "../pipeline/perception.js";
 import { WorkerPipelinePool } from "./pipeline-pool.js";
 import { listCommand } from "../models/commands.js";
@@ -30,6 +31,8 @@ export interface RunnerOptions {
    * pipeline, so perception never blocks this thread's heartbeats, cancels and socket.
    */
   pipeline?: Pick<PerceptionPipeline, "perceive" | "dispose">;
+  /** The optional planner / VLM for questions the query language cannot express (args.ts). */
+  answerBackends?: AnswerBackends;
 }
 
 export interface Runner {
@@ -110,6 +113,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     send: (message) => connection!.send(message),
     discard: (jobId) => connection!.queued.dropJob(jobId),
     onJob: (event) => log(describeJobEvent(event)),
+    ...(options.answerBackends ? { answerBackends: options.answerBackends } : {}),
   });
   connection = new RunnerConnection({
     url,

@@ -41,12 +41,24 @@ export type SceneOutput = z.infer<typeof SceneOutput>;
 export const AnswerOutput = Answer.omit({ objectIds: true, unit: true, trace: true });
 export type AnswerOutput = z.infer<typeof AnswerOutput>;
 
+/**
+ * Who produced an answer: `program` (the deterministic parser's query program), `planner` (an LLM
+ * planner's query program, run by the same executor: still measured) or `vlm` (a vision-language
+ * model's own words, grounded in the scene's measurements but not itself a measurement).
+ */
+export const AnswerSource = z.enum(["program", "planner", "vlm"]);
+export type AnswerSource = z.infer<typeof AnswerSource>;
+
 export const AskOutputLine = z.object({
   question: z.string().max(MAX_QUESTION_CHARS),
   answer: AnswerOutput,
   objects: z.array(ObjectOutput),
   /** The reasoning trace: the program's steps with the objects each selected and the value each measured. */
   trace: z.array(TraceStep).max(MAX_TRACE_STEPS).optional(),
+  /** Who answered; absent in lines written before the field existed (read it as "program"). */
+  source: AnswerSource.optional(),
+  /** The planner's or VLM's model name, when `source` is "planner" or "vlm". */
+  model: z.string().max(200).optional(),
 });
 export type AskOutputLine = z.infer<typeof AskOutputLine>;
 
@@ -79,7 +91,7 @@ export function sceneOutput(graph: SceneGraph): SceneOutput {
 }
 
 /** One JSON Lines record of `spatial ask`: the answer and the objects it used, in the order it used them. */
-export function askOutputLine(question: string, answer: Answer, graph: SceneGraph): AskOutputLine {
+export function askOutputLine(question: string, answer: Answer, graph: SceneGraph, by: { source: AnswerSource; model?: string } = { source: "program" }): AskOutputLine {
   const byId = new Map(graph.objects.map((o) => [o.id, o]));
   return {
     question,
@@ -95,5 +107,7 @@ export function askOutputLine(question: string, answer: Answer, graph: SceneGrap
     },
     objects: answer.objectIds.flatMap((id) => (byId.has(id) ? [objectOutput(byId.get(id)!)] : [])),
     ...(answer.trace ? { trace: answer.trace } : {}),
+    source: by.source,
+    ...(by.model !== undefined ? { model: by.model.slice(0, 200) } : {}),
   };
 }

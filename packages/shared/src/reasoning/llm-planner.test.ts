@@ -75,3 +75,20 @@ describe("LLM planner over an OpenAI-compatible endpoint", () => {
     expect(received.length).toBe(before);
   });
 });
+
+describe("LLM planner: replies that are not JSON and stalled endpoints", () => {
+  it("are refusals, not throws or hangs", async () => {
+    const { startChatServer } = await import("./test-chat-server.js");
+    const local = await startChatServer();
+    try {
+      local.reply = () => ({ status: 200, body: "<html>gateway</html>" });
+      expect(await planWithLlm("q", O, { baseUrl: local.baseUrl, model: "m" })).toEqual({ ok: false, error: "planner endpoint's reply is not JSON" });
+      local.reply = () => "stall";
+      const started = performance.now();
+      expect(await planWithLlm("q", O, { baseUrl: local.baseUrl, model: "m", timeoutMs: 300 })).toEqual({ ok: false, error: "planner endpoint did not answer within 300 ms" });
+      expect(performance.now() - started).toBeLessThan(2000);
+    } finally {
+      await local.close();
+    }
+  });
+});

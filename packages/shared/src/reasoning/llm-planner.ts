@@ -9,8 +9,9 @@ import { z } from "zod";
 import type { Answer } from "../spatial/answer.js";
 import { answerByProgram } from "../spatial/program/answer-question.js";
 import { execute } from "../spatial/program/execute.js";
-import { Program } from "../spatial/program/schema.js";
+import { MAX_TRACE_STEPS, Program } from "../spatial/program/schema.js";
 import type { SceneGraph } from "../spatial/scene-graph.js";
+import { chatCompletionsUrl, globalChatFetch, type ChatFetch } from "./chat-fetch.js";
 
 export const LlmPlannerConfig = z.object({
   /** e.g. "http://127.0.0.1:8000/v1" (vLLM), "http://localhost:11434/v1" (Ollama). */
@@ -21,7 +22,6 @@ export const LlmPlannerConfig = z.object({
 });
 export type LlmPlannerConfig = z.input<typeof LlmPlannerConfig>;
 
-type FetchLike = (input: string, init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
 const DESCRIPTIONS: Record<Program["op"], string> = {
   compare: "Yes/no or which-of-two for a relation between two objects (left, right, above, below, behind, in_front, taller, shorter, wider, thinner, bigger, smaller).",
@@ -74,7 +74,7 @@ function sceneSummary(graph: SceneGraph): string {
 export type PlanResult = { ok: true; program: Program } | { ok: false; error: string };
 
 /** Asks the model for one tool call and validates it as a program. */
-export async function planWithLlm(question: string, graph: SceneGraph, config: LlmPlannerConfig, fetchImpl: FetchLike = fetch as unknown as FetchLike): Promise<PlanResult> {
+export async function planWithLlm(question: string, graph: SceneGraph, config: LlmPlannerConfig, fetchImpl: ChatFetch = globalChatFetch, signal?: AbortSignal): Promise<PlanResult> {
   const { baseUrl, model, apiKey, timeoutMs } = LlmPlannerConfig.parse(config);
   const body = {
     model,
@@ -86,20 +86,32 @@ export async function planWithLlm(question: string, graph: SceneGraph, config: L
       { role: "user", content: question },
     ],
   };
-  let response: Awaited<ReturnType<FetchLike>>;
+  let response: Awaited<ReturnType<ChatFetch>>;
+  let text: string;
+  const timeout = AbortSignal.timeout(timeoutMs);
   try {
-    response = await fetchImpl(`${baseUrl.replace(/\/+$/, "")}/chat/completions`, {
+    // The body is read under the same signal: a server that sends headers and then stalls times out too.
+    response = await fetchImpl(chatCompletionsUrl(baseUrl), {
       method: "POST",
       headers: { "content-type": "application/json", ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
     });
+    text = await response.text();
   } catch (error) {
+    const name = (error as { name?: string } | null)?.name;
+    if (signal?.aborted) return { ok: false, error: "the planner request was cancelled" };
+    if (name === "TimeoutError" || name === "AbortError") return { ok: false, error: `planner endpoint did not answer within ${timeoutMs} ms` };
     return { ok: false, error: `planner endpoint unreachable: ${(error as Error).message}` };
   }
   if (!response.ok) return { ok: false, error: `planner endpoint answered HTTP ${response.status}` };
-  const payload = (await response.json()) as { choices?: Array<{ message?: { tool_calls?: Array<{ function?: { name?: string; arguments?: string } }> } }> };
-  const call = payload.choices?.[0]?.message?.tool_calls?.[0]?.function;
+  let payload: { choices?: Array<{ message?: { tool_calls?: Array<{ function?: { name?: string; arguments?: string } }> } }> };
+  try {
+    payload = JSON.parse(text) as typeof payload;
+  } catch {
+    return { ok: false, error: "planner endpoint's reply is not JSON" };
+  }
+  const call = Array.isArray(payload?.choices) ? payload.choices[0]?.message?.tool_calls?.[0]?.function : undefined;
   if (!call?.name) return { ok: false, error: "the model made no tool call" };
   let args: unknown;
   try {
@@ -115,17 +127,20 @@ export async function planWithLlm(question: string, graph: SceneGraph, config: L
   return { ok: true, program: parsed.data };
 }
 
+/** Runs a planned program; the trace's first step says the LLM planner chose it. */
+export function executePlan(question: string, graph: SceneGraph, program: Program, model: string): Answer {
+  const answer = execute(graph, program, question);
+  return { ...answer, trace: [{ op: "plan", detail: `LLM planner (${model}) chose ${program.op}`.slice(0, 2000), objectIds: [] }, ...(answer.trace ?? [])].slice(0, MAX_TRACE_STEPS) };
+}
+
 /**
  * Answers with the LLM's program when a planner is configured and its call is valid, else with the
  * deterministic parser. The trace's first step says which planned it.
  */
-export async function answerWithPlanner(question: string, graph: SceneGraph, config: LlmPlannerConfig | null, fetchImpl?: FetchLike): Promise<Answer> {
+export async function answerWithPlanner(question: string, graph: SceneGraph, config: LlmPlannerConfig | null, fetchImpl?: ChatFetch): Promise<Answer> {
   if (config) {
     const plan = await planWithLlm(question, graph, config, fetchImpl);
-    if (plan.ok) {
-      const answer = execute(graph, plan.program, question);
-      return { ...answer, trace: [{ op: "plan", detail: `LLM planner (${config.model}) chose ${plan.program.op}`, objectIds: [] }, ...(answer.trace ?? [])] };
-    }
+    if (plan.ok) return executePlan(question, graph, plan.program, config.model);
     const answer = answerByProgram(question, graph).answer;
     return { ...answer, trace: [{ op: "plan", detail: `deterministic parser (LLM planner refused: ${plan.error})`.slice(0, 2000), objectIds: [] }, ...(answer.trace ?? [])] };
   }

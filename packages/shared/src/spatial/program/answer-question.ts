@@ -7,7 +7,7 @@
 // honest reply saying what can be asked, never a guess.
 import type { Answer } from "../answer.js";
 import { nameOf } from "../answer.js";
-import { isUnanswerable, type ParsedQuery } from "../query.js";
+import { isUnanswerable, type ParsedQuery, type UnanswerableReason } from "../query.js";
 import type { SceneGraph } from "../scene-graph.js";
 import { understandQuestion } from "../understand.js";
 import { execute } from "./execute.js";
@@ -36,6 +36,11 @@ export interface ProgramAnswer {
   answer: Answer;
   /** The program that was executed; absent when the question could not be expressed. */
   program?: Program;
+  /**
+   * Why there is no program, when there is none. "unmapped": the language cannot express the
+   * question at all (the reply lists what it can answer); the others are about the objects named.
+   */
+  unanswerable?: UnanswerableReason | "unlocated";
 }
 
 /** Every object noun a question's phrases name, nested references included ("the mug on the shelf" → mug, shelf). */
@@ -100,5 +105,8 @@ export function answerByProgram(asked: string, graph: SceneGraph): ProgramAnswer
   }
   const unlocated = unlocatedReply(question, graph);
   const message = unlocated ?? understood.message;
-  return { answer: { text: message, type: "text", objectIds: understood.objectIds, trace: [{ op: "parse", detail: unlocated ? "object seen without reliable 3D" : `not answerable: ${understood.reason}`, objectIds: understood.objectIds }] } };
+  return {
+    answer: { text: message, type: "text", objectIds: understood.objectIds, trace: [{ op: "parse", detail: unlocated ? "object seen without reliable 3D" : `not answerable: ${understood.reason}`, objectIds: understood.objectIds }] },
+    unanswerable: unlocated ? "unlocated" : understood.reason,
+  };
 }
