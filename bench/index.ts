@@ -1,4 +1,4 @@
-// `npm run bench`: every benchmark, one after another (`-- --only=geometry|perception|real3d|service|reasoning|dashboard|hardening|batch` for one).
+// `npm run bench`: every benchmark, one after another (`-- --only=geometry|perception|real3d|service|reasoning|dashboard|hardening|batch|reward` for one).
 // Exit code: non-zero when a bench cannot run (e.g. ../shared is missing); with `--strict`, also
 // when an agreement check against the reference implementation fails.
 import { BenchSetupError, runGeometryBench } from "./geometry.js";
@@ -10,6 +10,7 @@ import { runPerceptionBench } from "./perception.js";
 import { runReal3dBench } from "./real3d.js";
 import { runReasoningBench } from "./reasoning.js";
 import { runServiceBench } from "./service.js";
+import { runRewardBench } from "./reward.js";
 
 const strict = process.argv.includes("--strict");
 
@@ -26,6 +27,7 @@ try {
     await runBatchBench();
     await runBatchServiceBench();
   }
+  if (!only || only === "reward") await runRewardBench();
   if (strict && geometry?.allPass === false) {
     console.error("bench: an agreement check failed (--strict)");
     process.exitCode = 1;

@@ -4,7 +4,8 @@
 // first runner is SIGKILLed mid-sequence; the second re-runs it and the stream still carries every
 // frame exactly once, in order, with a reward that rises monotonically to contact and a success
 // flag that turns on once, at the right frame, and never flickers.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync, openSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -12,9 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Unstable_DevWorker } from "wrangler";
 import { createClient, type RewardEvent, type SpatialClient } from "../packages/sdk/src/index.js";
 import { createApiKey, killGroup, startLocalWorker, wranglerVar } from "../scripts/local-edge.js";
-import { renderEpisode, type Episode } from "../scripts/reward-frames.js";
+import { blockPath, renderEpisode, writeEpisode, type Episode } from "../scripts/reward-frames.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
+const run = promisify(execFile);
 
 let worker: Unstable_DevWorker;
 let base: string;
@@ -114,4 +116,16 @@ describe("reward sequences through the edge and real runners", () => {
     // Another tenant cannot read it.
     expect((await fetch(`${base}/v1/rewards/${jobId}`, { headers: { authorization: `Bearer ${otherKey}` } })).status).toBe(404);
   }, 240_000);
+
+  it("`spatial reward` against the server prints the same lines as with --local", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "spatial-reward-cli-server-"));
+    const short = renderEpisode({ xs: blockPath(3, 0) });
+    writeEpisode(short, dir);
+    const k = short.intrinsics;
+    const { stdout } = await run(process.execPath, [join(ROOT, "packages/cli/bin/spatial.js"), "reward", dir, "--task", short.task, "--intrinsics", `${k.fx},${k.fy},${k.cx},${k.cy}`, "--json"], { cwd: ROOT, timeout: 120_000, env: { ...process.env, SPATIAL_API_URL: base, SPATIAL_API_KEY: key } });
+    const [task, ...frames] = stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(task.task).toEqual({ kind: "approach", subject: "block", target: "can" });
+    expect(frames.map((f) => f.frame)).toEqual(short.frames.map((_, i) => i));
+    expect(frames.at(-1)).toMatchObject({ reward: 1, success: true });
+  }, 120_000);
 });

@@ -14,6 +14,7 @@ export * from "./runner/connection.js";
 export * from "./runner/blobs.js";
 export * from "./runner/job-events.js";
 export * from "./runner/job-runner.js";
+export * from "./runner/reward-run.js";
 export * from "./runner/runner.js";
 export * from "./runner/pipeline-pool.js";
 export * from "./runner/args.js";

@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from "commander";
 import { runAsk, runScene, type PerceiveCliOptions } from "./perceive-commands.js";
 import { runModelsList, runModelsPull } from "./models-commands.js";
 import { DEFAULT_FORMATS, runSynth, type SynthCliOptions } from "./synth/command.js";
+import { runReward, type RewardCliOptions } from "./reward-command.js";
 
 const EXIT = { usage: 2, input: 2, model: 3, server: 4, internal: 1 } as const;
 
@@ -16,7 +17,7 @@ export function exitCodeOf(error: unknown): number {
   if (code === "usage" || code === "device_unavailable") return EXIT.usage;
   if (code.startsWith("model_") || code === "unknown_model") return EXIT.model;
   if (code.startsWith("server_") || code.startsWith("runner_")) return EXIT.server;
-  if (/^(image|depth|intrinsics|objects)_/.test(code)) return EXIT.input;
+  if (/^(image|depth|intrinsics|objects|task|frames)_/.test(code) || code === "not_found" || code === "invalid_request") return EXIT.input;
   return EXIT.internal;
 }
 
@@ -60,6 +61,21 @@ export function buildProgram(): Command {
     .option("--model-dir <dir>", "where models are installed (default: SPATIAL_MODEL_DIR or <repo>/models)")
     .option("--json", "print the summary as JSON")
     .action(async (input: string, options: SynthCliOptions) => runSynth(input, options));
+
+  program.command("reward").argument("<frames...>", "a directory of frames (name order; depth_N.png and objects_N.json beside them), or the frame files in order")
+    .description("dense reward and success per frame of a robot episode: --task \"put the apple in the bowl\"")
+    .requiredOption("--task <words>", "the goal, naming the objects: \"move the gripper to the can\", \"put the cup left of the plate\", \"lift the block 10 cm\"")
+    .option("--depth-dir <dir>", "where the frames' depth maps are (depth_N.png or N.png; default: beside the frames)")
+    .option("--depth-scale <units>", "depth units per metre", "1000")
+    .option("--intrinsics <fx,fy,cx,cy>", "camera intrinsics in pixels (one camera for every frame)")
+    .option("--success-m <m>", "success when the measured quantity is within this of its goal (default 0.03)")
+    .option("--hysteresis-m <m>", "success turns off only this much further out (default 0.03)")
+    .option("--local", "run the pipeline in this process, no server")
+    .option("--server <url>", "the Spatial API to use (default: SPATIAL_API_URL)")
+    .addOption(new Option("--device <device>", "where models run").default("cpu"))
+    .option("--model-dir <dir>", "where models are installed (default: SPATIAL_MODEL_DIR or <repo>/models)")
+    .option("--json", "one JSON object a line: the task, then each frame")
+    .action(async (frames: string[], options: RewardCliOptions) => runReward(frames, options));
 
   const models = program.command("models").description("install and inspect models");
   models.command("pull").argument("[names...]", "models to install (default: the default models)")

@@ -7,11 +7,23 @@
 // sequence as the job's scene (follow-up questions then ask about the final state).
 import { parseRewardTask, RewardTracker, type RewardTask } from "@spatial/shared/reasoning";
 import { COCO_LABELS, objectNamesIn, type ObjectObservation, type SceneGraph } from "@spatial/shared";
-import type { EventBody, JobSpec, RewardObject, RewardSpec } from "@spatial/shared/protocol";
+import type { BlobRef, EventBody, InputObject, Intrinsics, JobSpec, RewardObject, RewardSpec, RewardThresholds } from "@spatial/shared/protocol";
 import type { PerceiveRequest, PerceptionPipeline } from "../pipeline/perception.js";
 import { InputError, isInputError } from "../image/errors.js";
 import { fetchBlob, type FetchBlobOptions } from "./blobs.js";
 import { observationsFromJob } from "./job-events.js";
+
+/** A sequence's frames wherever they come from (the edge's blobs on a runner, files for the CLI). */
+export interface RewardSequenceInput {
+  task: string;
+  frameCount: number;
+  /** The frame's image and depth (encoded bytes or paths). */
+  loadFrame: (i: number) => Promise<{ image: Buffer | string; depth?: Buffer | string }>;
+  objectsOf: (i: number) => InputObject[] | undefined;
+  depthScale: number;
+  intrinsics?: Intrinsics;
+  thresholds: RewardThresholds;
+}
 
 export interface RewardRunContext {
   spec: JobSpec & { reward: RewardSpec };
@@ -20,6 +32,8 @@ export interface RewardRunContext {
   signal: AbortSignal;
   emit: (event: EventBody) => void;
 }
+
+export type RewardEvent = Extract<EventBody, { type: "reward.task" | "reward.frame" }>;
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -38,27 +52,45 @@ export function readTask(text: string, graph: SceneGraph, callerLabels: string[]
   return task;
 }
 
+/** A job's sequence on a runner: frames from the edge's blob store; ends with the last frame's scene graph. */
 export async function runRewardSequence({ spec, pipeline, blobOptions, signal, emit }: RewardRunContext): Promise<void> {
-  const { frames, task: text, thresholds } = spec.reward;
-  const fetchFrame = (i: number) => Promise.all([fetchBlob(frames[i].image, blobOptions), frames[i].depth ? fetchBlob(frames[i].depth!, blobOptions) : undefined]);
-  const callerLabels = frames.flatMap((f) => f.objects?.map((o) => o.label.toLowerCase()) ?? []);
+  const { frames, task, thresholds } = spec.reward;
+  const fetchOptional = (ref: BlobRef | undefined) => (ref ? fetchBlob(ref, blobOptions) : Promise.resolve(undefined));
+  const last = await perceiveRewardSequence({
+    task, frameCount: frames.length, thresholds, depthScale: spec.depthScale, ...(spec.intrinsics ? { intrinsics: spec.intrinsics } : {}),
+    loadFrame: async (i) => {
+      const [image, depth] = await Promise.all([fetchBlob(frames[i].image, blobOptions), fetchOptional(frames[i].depth)]);
+      return { image, ...(depth ? { depth } : {}) };
+    },
+    objectsOf: (i) => frames[i].objects,
+  }, pipeline, signal, emit);
+  emit({ type: "scene.graph", graph: last });
+}
+
+/**
+ * Perceives the frames in order and emits `reward.task` then one `reward.frame` per frame; returns
+ * the last frame's scene graph. Throws task_objects_not_seen when no frame showed the task's objects.
+ */
+export async function perceiveRewardSequence(input: RewardSequenceInput, pipeline: Pick<PerceptionPipeline, "perceive">, signal: AbortSignal, emit: (event: RewardEvent) => void): Promise<SceneGraph> {
+  const { task: text, thresholds, frameCount } = input;
+  const callerLabels = Array.from({ length: frameCount }, (_, i) => input.objectsOf(i)?.map((o) => o.label.toLowerCase()) ?? []).flat();
   const queries = [...new Set(objectNamesIn(text))];
   let tracker: RewardTracker | null = null;
   let last: SceneGraph | null = null;
   let seenPair = false;
-  let next = fetchFrame(0);
-  for (let i = 0; i < frames.length; i++) {
+  let next = input.loadFrame(0);
+  for (let i = 0; i < frameCount; i++) {
     signal.throwIfAborted();
     const started = performance.now();
-    const [image, depth] = await next;
-    // Fetch the next frame while this one is perceived (a fetch rejection is seen when awaited).
-    if (i + 1 < frames.length) (next = fetchFrame(i + 1)).catch(() => {});
-    const objects = frames[i].objects;
+    const { image, depth } = await next;
+    // Load the next frame while this one is perceived (a load failure is seen when awaited).
+    if (i + 1 < frameCount) (next = input.loadFrame(i + 1)).catch(() => {});
+    const objects = input.objectsOf(i);
     const request: PerceiveRequest = {
       image,
       queries,
-      ...(depth ? { depth: { input: depth, unitsPerMetre: spec.depthScale } } : {}),
-      ...(spec.intrinsics ? { intrinsics: spec.intrinsics } : {}),
+      ...(depth ? { depth: { input: depth, unitsPerMetre: input.depthScale } } : {}),
+      ...(input.intrinsics ? { intrinsics: input.intrinsics } : {}),
       ...(objects ? { objects: async (size: { width: number; height: number }): Promise<ObjectObservation[]> => observationsFromJob(objects, size) } : {}),
     };
     let graph: SceneGraph;
@@ -72,7 +104,7 @@ export async function runRewardSequence({ spec, pipeline, blobOptions, signal, e
       const task = readTask(text, graph, callerLabels);
       tracker = new RewardTracker(task, thresholds);
       const { successM, hysteresisM } = tracker.thresholds();
-      emit({ type: "reward.task", task, definition: tracker.definition(), successM, hysteresisM, frames: frames.length });
+      emit({ type: "reward.task", task, definition: tracker.definition(), successM, hysteresisM, frames: frameCount });
     }
     const reward = tracker.push(graph);
     seenPair ||= reward.measuredM !== null;
@@ -84,5 +116,5 @@ export async function runRewardSequence({ spec, pipeline, blobOptions, signal, e
     const seen = [...new Set(last!.objects.map((o) => o.label))];
     throw new InputError("task_objects_not_seen", `task "${text}": its objects were not found together in any frame (the last frame shows ${seen.length ? seen.join(", ") : "no objects"})`);
   }
-  emit({ type: "scene.graph", graph: last! });
+  return last!;
 }
