@@ -37,7 +37,8 @@ describe("spatial ask --json with a trace", () => {
     expect(lines[1].answer.type).toBe("choice");
     expect(lines[2].answer.value_m).toBeGreaterThan(0);
     for (const line of lines) {
-      expect(Object.keys(line).sort()).toEqual(["answer", "objects", "question", "trace"]);
+      expect(Object.keys(line).sort()).toEqual(["answer", "objects", "question", "source", "trace"]);
+      expect(line.source).toBe("program");
       expect(line.trace!.length).toBeGreaterThan(0);
       expect(line.trace!.some((s) => s.objectIds.length > 0)).toBe(true);
     }
