@@ -2,7 +2,7 @@
 // (unstable_dev worker with its static assets, one CPU runner), on a real RGB-D frame (NYU 00000):
 // time from pressing Run ("drop") to the first detection box drawn, to the 3D view populated (points
 // or 3D boxes drawn) and to the first answer; the dashboard's JavaScript gzipped; a follow-up answer's latency
-// from the click to its text on the page. Cold runs use slightly different intrinsics so that none
+// from the click to its text on the page; the /docs page's Scalar bundle apart. Cold runs use slightly different intrinsics so that none
 // is a scene-cache hit; one cached run (the same inputs again) is reported apart.
 // Writes .reports/bench-dashboard.json.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -62,6 +62,9 @@ export async function runDashboardBench(): Promise<void> {
     const js = readdirSync(join(DASHBOARD_DIST, "assets")).filter((f) => f.endsWith(".js"));
     const jsBytes = js.reduce((n, f) => n + readFileSync(join(DASHBOARD_DIST, "assets", f)).byteLength, 0);
     const jsGzipBytes = js.reduce((n, f) => n + gzipSync(readFileSync(join(DASHBOARD_DIST, "assets", f)), { level: 9 }).byteLength, 0);
+    // Scalar's bundle for /docs ships beside the dashboard (dist/docs/) but only the docs page loads it.
+    const docsScript = readFileSync(join(DASHBOARD_DIST, "docs/api-reference.js"));
+    const docsJsGzipBytes = gzipSync(docsScript, { level: 9 }).byteLength;
     const report = {
       coldRuns: cold,
       firstBoxMs: median(cold.map((c) => c.firstBoxMs)),
@@ -72,6 +75,8 @@ export async function runDashboardBench(): Promise<void> {
       followUpRunsMs: followUps,
       jsBytes,
       jsGzipBytes,
+      docsJsBytes: docsScript.byteLength,
+      docsJsGzipBytes,
     };
     const f = (ms: number) => `${ms.toFixed(0)} ms`;
     console.log(`\ndashboard bench (Chromium + SwiftShader, wrangler's unstable_dev, one CPU runner; nyu_00000 with depth; medians of ${COLD_RUNS} cold runs)`);
@@ -79,7 +84,8 @@ export async function runDashboardBench(): Promise<void> {
     console.log(`drop → 3D view populated   ${f(report.scenePopulatedMs)}   (cache hit: ${f(cached.scenePopulatedMs)})`);
     console.log(`drop → first answer        ${f(report.firstAnswerMs)}   (cache hit: ${f(cached.firstAnswerMs)})`);
     console.log(`follow-up click → text     ${f(report.followUpMs)}   (answered at the edge)`);
-    console.log(`dashboard JavaScript       ${(jsGzipBytes / 1024).toFixed(0)} KiB gzipped (${(jsBytes / 1024).toFixed(0)} KiB minified)`);
+    console.log(`dashboard JavaScript       ${(jsGzipBytes / 1024).toFixed(0)} KiB gzipped (${(jsBytes / 1024).toFixed(0)} KiB minified; jobs and batches pages)`);
+    console.log(`/docs script (Scalar)      ${(docsJsGzipBytes / 1024).toFixed(0)} KiB gzipped (${(docsScript.byteLength / 1024).toFixed(0)} KiB), loaded by /docs only`);
     writeFileSync(join(REPORTS, "bench-dashboard.json"), JSON.stringify(report, null, 2));
   } finally {
     await stack.stop();

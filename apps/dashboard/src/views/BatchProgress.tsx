@@ -59,7 +59,7 @@ export function BatchProgress(props: { client: SpatialClient; view: BatchView; l
       </dl>
       <p class="hint">created <time dateTime={v.createdAt}>{new Date(v.createdAt).toLocaleString()}</time>{v.finishedAt ? <> · finished <time dateTime={v.finishedAt}>{new Date(v.finishedAt).toLocaleString()}</time></> : null} · formats: {v.formats.join(", ")}</p>
       {v.error && <p role="alert" class="error">The batch failed ({v.error.code}): {v.error.message}</p>}
-      {!finished && <button type="button" class="secondary" disabled={busy !== null} onClick={() => void act("cancel", props.onCancel)}>{busy === "cancel" ? "Cancelling…" : "Cancel batch"}</button>}
+      {!finished && <button type="button" class="secondary" disabled={busy !== null} onClick={() => { if (confirm(`Cancel batch ${v.id}? Its queued images fail as cancelled and its running jobs stop.`)) void act("cancel", props.onCancel); }}>{busy === "cancel" ? "Cancelling…" : "Cancel batch"}</button>}
       {v.outputs && v.outputs.length > 0 && (
         <div class="outputs">
           <h3>Dataset files</h3>
