@@ -70,6 +70,18 @@ describe("reward sequences through the edge and real runners", () => {
     expect(await errorOf(await post({ task: episode.task, frames: [{ upload: image }] }, "sk_live_wrong"))).toMatchObject({ status: 401 });
     // Nothing of the above became a job.
     expect((await client.listJobs()).jobs).toHaveLength(0);
+
+    // A retried creation under one Idempotency-Key is the first sequence; another body under it is a 409.
+    const body = { task: episode.task, frames: [{ upload: image, depth }] };
+    const create = (b: unknown) => fetch(`${base}/v1/rewards`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "idempotency-key": "reward-retry-1" }, body: JSON.stringify(b) });
+    const first = await create(body);
+    const again = await create(body);
+    expect([first.status, again.status]).toEqual([202, 202]);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    const id = ((await first.json()) as { job: { id: string } }).job.id;
+    expect(((await again.json()) as { job: { id: string } }).job.id).toBe(id);
+    expect(await errorOf(await create({ ...body, task: "lift the block 10 cm" }))).toMatchObject({ status: 409, code: "idempotency_conflict" });
+    await client.cancelJob(id);
   });
 
   it("streams every frame's reward once and in order, through a runner killed mid-sequence", async () => {

@@ -6,6 +6,7 @@
 // reconciler (runner-hub.ts) finds the orphaned row and runs startJob's steps again.
 import { PIPELINE_VERSION, type JobSpec } from "@spatial/shared/protocol";
 import type { SceneGraph } from "@spatial/shared/spatial";
+import type { BatchItem } from "drizzle-orm/batch";
 import { newId } from "../auth/crypto.js";
 import type { Db } from "../db/client.js";
 import { jobs, type JobRow } from "../db/schema.js";
@@ -43,7 +44,7 @@ async function storeBlob(blobs: R2Bucket, upload: Upload, sha256: string): Promi
   return key;
 }
 
-const loadJob = async (db: Db, id: string) => (await db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, id) })) ?? null;
+export const loadJob = async (db: Db, id: string) => (await db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, id) })) ?? null;
 
 export async function createJob(env: EdgeEnv, db: Db, job: NewJob): Promise<Created> {
   const { intake, tenantId } = job;
@@ -63,22 +64,32 @@ export async function createJob(env: EdgeEnv, db: Db, job: NewJob): Promise<Crea
     depthSha256: job.depthSha256 ?? null, depthKey: depthKey ?? null, depthBytes: intake.depth?.bytes.byteLength ?? null,
     options, cacheKey: key, cached: graph !== null, createdAt: now, updatedAt: now,
   });
-  if (job.idempotency) {
+  const inserted = await insertJobRow(db, tenantId, id, insert, job.idempotency && { claim: job.idempotency, kind: "job", now });
+  if (inserted.replayed) return { row: inserted.row, cached: inserted.row.cached, replayed: true };
+  await startJob(env, inserted.row, graph);
+  return { row: (await loadJob(db, id))!, cached: graph !== null, replayed: false };
+}
+
+/**
+ * Inserts a job's row, with its Idempotency-Key claim in the same D1 batch when there is one (a
+ * crash leaves both or neither). When a concurrent request with the same key won the race, its row
+ * comes back instead (`replayed`): this request is its retry.
+ */
+export async function insertJobRow(db: Db, tenantId: string, id: string, insert: BatchItem<"sqlite">, idempotency?: { claim: IdempotencyClaim; kind: string; now: Date }): Promise<{ row: JobRow; replayed: boolean }> {
+  if (idempotency) {
     try {
-      await db.batch([...claimStatements(db, tenantId, job.idempotency, "job", id, now), insert]);
+      await db.batch([...claimStatements(db, tenantId, idempotency.claim, idempotency.kind, id, idempotency.now), insert]);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
-      // A concurrent request with the same key won: this is its retry.
-      const claim = await findClaim(db, tenantId, job.idempotency.key);
-      const existing = claim ? await loadJob(db, replayOf(claim, job.idempotency, "job")) : null;
+      const claim = await findClaim(db, tenantId, idempotency.claim.key);
+      const existing = claim ? await loadJob(db, replayOf(claim, idempotency.claim, idempotency.kind)) : null;
       if (!existing) throw err;
-      return { row: existing, cached: existing.cached, replayed: true };
+      return { row: existing, replayed: true };
     }
   } else {
     await insert;
   }
-  await startJob(env, (await loadJob(db, id))!, graph);
-  return { row: (await loadJob(db, id))!, cached: graph !== null, replayed: false };
+  return { row: (await loadJob(db, id))!, replayed: false };
 }
 
 /**

@@ -14,9 +14,9 @@ import { jobs, type JobRow, type UploadRow } from "../db/schema.js";
 import type { EdgeEnv } from "../env.js";
 import { ApiError, notFound } from "../http/errors.js";
 import { loadUploads } from "../batches/create.js";
-import { startJob } from "../jobs/create.js";
+import { insertJobRow, loadJob, startJob } from "../jobs/create.js";
 import { checkAgainstHeaders } from "../jobs/header-checks.js";
-import { claimStatements, findClaim, isUniqueViolation, replayOf, type IdempotencyClaim } from "../jobs/idempotency.js";
+import type { IdempotencyClaim } from "../jobs/idempotency.js";
 
 type Body = z.output<typeof CreateRewardBody>;
 
@@ -71,8 +71,6 @@ export interface NewReward {
   idempotency?: IdempotencyClaim;
 }
 
-const loadJob = async (db: Db, id: string) => (await db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, id) })) ?? null;
-
 export async function createReward(env: EdgeEnv, db: Db, request: NewReward): Promise<{ row: JobRow; replayed: boolean }> {
   const { body, tenantId } = request;
   const problem = taskProblem(body);
@@ -91,20 +89,8 @@ export async function createReward(env: EdgeEnv, db: Db, request: NewReward): Pr
     // A sequence is never served from, nor stored in, the scene cache: its key is its own.
     cacheKey: `reward:${id}`, cached: false, createdAt: now, updatedAt: now,
   });
-  if (request.idempotency) {
-    try {
-      await db.batch([...claimStatements(db, tenantId, request.idempotency, "reward", id, now), insert]);
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      const claim = await findClaim(db, tenantId, request.idempotency.key);
-      const existing = claim ? await loadJob(db, replayOf(claim, request.idempotency, "reward")) : null;
-      if (!existing) throw err;
-      return { row: existing, replayed: true };
-    }
-  } else {
-    await insert;
-  }
-  const row = (await loadJob(db, id))!;
-  await startJob(env, row, null);
+  const inserted = await insertJobRow(db, tenantId, id, insert, request.idempotency && { claim: request.idempotency, kind: "reward", now });
+  if (inserted.replayed) return inserted;
+  await startJob(env, inserted.row, null);
   return { row: (await loadJob(db, id))!, replayed: false };
 }
