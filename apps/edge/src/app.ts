@@ -13,6 +13,7 @@ import { jobRoutes } from "./routes/jobs.js";
 import { keys } from "./routes/keys.js";
 import { docsPage, openapi } from "./routes/openapi.js";
 import { batchRoutes } from "./routes/batches.js";
+import { rewardRoutes } from "./routes/rewards.js";
 import { runnerBlobs, runnerConnect } from "./routes/runners.js";
 import { uploadRoutes } from "./routes/uploads.js";
 
@@ -57,6 +58,7 @@ export function createApp() {
     .route("/jobs", jobRoutes)
     .route("/uploads", uploadRoutes)
     .route("/batches", batchRoutes)
+    .route("/rewards", rewardRoutes)
     .route("/runners", runnerConnect)
     .route("/runner", runnerBlobs);
   app.notFound((c) => c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404));

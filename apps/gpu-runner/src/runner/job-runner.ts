@@ -13,6 +13,7 @@ import type { ObjectObservation } from "@spatial/shared";
 import type { PerceiveRequest, PerceptionPipeline } from "../pipeline/perception.js";
 import { fetchBlob, putBlob } from "./blobs.js";
 import { depthPng, labelPng, POINTS_CONTENT_TYPE } from "./outputs.js";
+import { runRewardSequence } from "./reward-run.js";
 import type { AnswerBackends } from "@spatial/shared/reasoning";
 import { answerEvents, depthSourceFor, failureEvent, observationsFromJob, ResultTooLargeError, stageEvents, type StageBlobs } from "./job-events.js";
 
@@ -142,8 +143,12 @@ export class JobRunner {
     };
     this.options.onJob?.({ type: "started", jobId: spec.jobId, leaseId, attempt: job.attempt });
     try {
-      emit({ type: "stage.started", stage: "decode" });
       const blobOptions = { edgeUrl: this.options.edgeUrl, token: this.options.token, signal };
+      if (spec.reward) {
+        await runRewardSequence({ spec: { ...spec, reward: spec.reward }, pipeline: this.options.pipeline, blobOptions, signal, emit });
+        return this.complete(job, emit, started);
+      }
+      emit({ type: "stage.started", stage: "decode" });
       const [image, depth] = await Promise.all([fetchBlob(spec.image, blobOptions), spec.depth ? fetchBlob(spec.depth, blobOptions) : undefined]);
       const fetchMs = performance.now() - started;
       signal.throwIfAborted();
@@ -194,11 +199,7 @@ export class JobRunner {
         }
         emit({ type: "stage.completed", stage: "answer", ms: Math.round((performance.now() - answerStart) * 10) / 10 });
       }
-      signal.throwIfAborted();
-      const ms = Math.round(performance.now() - started);
-      emit({ type: "job.completed", ms });
-      this.finish(job);
-      this.options.onJob?.({ type: "completed", jobId: spec.jobId, ms });
+      this.complete(job, emit, started);
     } catch (error) {
       if (signal.aborted) return; // cancelled, abandoned or superseded: already reported by stop()
       const failed = failureEvent(error);
@@ -206,6 +207,14 @@ export class JobRunner {
       this.finish(job);
       this.options.onJob?.({ type: "failed", jobId: spec.jobId, code: failed.code, message: failed.message, ms: Math.round(performance.now() - started) });
     }
+  }
+
+  private complete(job: Job, emit: (event: EventBody) => void, started: number): void {
+    job.controller.signal.throwIfAborted();
+    const ms = Math.round(performance.now() - started);
+    emit({ type: "job.completed", ms });
+    this.finish(job);
+    this.options.onJob?.({ type: "completed", jobId: job.spec.jobId, ms });
   }
 
   private finish(job: Job): void {
