@@ -186,6 +186,11 @@ describe("the dashboard's batches", () => {
     const landmarks = [at("API docs"), at("download qa.jsonl"), at(new RegExp(`^image ${done!.itemId}: done`)), at(pair.question), at("rotate left")];
     expect(landmarks.every((i) => i >= 0), `focus order: ${order.join(" | ")}`).toBe(true);
     expect([...landmarks].sort((a, b) => a - b)).toEqual(landmarks);
+
+    // The QA browser's URL reopens the same image with its pairs.
+    await page.goto(`${stack.base}/?batch=${batchId}&item=${done!.idx}`);
+    await expect.poll(() => page.locator(".qa-pairs ol > li").count(), { timeout: 15_000 }).toBe(done!.qaPairs);
+    await waitForCanvasCount(page, "photo", "boxes", 15_000);
   }, 120_000);
 
   it("says when a batch does not exist, and when the key is refused", async () => {

@@ -72,6 +72,20 @@ export function BatchPage(props: { client: SpatialClient; batchId: string; item:
     return () => clearTimeout(timer);
   }, [changes, state === null]);
 
+  // An item named in the URL but beyond the pages loaded (a big batch): fetch that one item.
+  const [extra, setExtra] = useState<BatchItemView | null>(null);
+  const wanted = props.item;
+  const listed = wanted !== null && items.some((i) => i.idx === wanted);
+  useEffect(() => {
+    setExtra(null);
+    if (wanted === null || listed || items.length === 0) return;
+    const controller = new AbortController();
+    client.batches.items(batchId, { limit: 1, ...(wanted > 0 ? { cursor: String(wanted - 1) } : {}), signal: controller.signal })
+      .then((page) => setExtra(page.items.find((i) => i.idx === wanted) ?? null), () => undefined);
+    return () => controller.abort();
+  }, [wanted, listed, items]); // items reload (throttled) as the batch moves: the extra one with them
+  const shown = extra && !listed ? [...items, extra] : items;
+
   const cancel = async () => {
     const view = await client.batches.cancel(batchId);
     setState((s) => (s ? { ...s, view } : s));
@@ -88,7 +102,7 @@ export function BatchPage(props: { client: SpatialClient; batchId: string; item:
             <BatchProgress client={client} view={state.view} live={live} onCancel={cancel} />
             <BatchFailures failures={state.failures} counts={state.view.counts} />
           </div>
-          <QaBrowser client={client} batchId={batchId} finished={isFinished(state.view)} started={state.view.counts.queued < state.view.total} items={items} itemsError={itemsError} more={itemsCursor ? () => void loadItems(itemsCursor) : null} item={props.item} onItem={props.onItem} handle={props.handle} />
+          <QaBrowser client={client} batchId={batchId} finished={isFinished(state.view)} started={state.view.counts.queued < state.view.total} items={shown} itemsError={itemsError} more={itemsCursor ? () => void loadItems(itemsCursor) : null} item={props.item} onItem={props.onItem} handle={props.handle} />
         </>
       )}
     </main>
