@@ -9,6 +9,7 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { AskOutputLine } from "../packages/shared/src/protocol/scene-output.js";
 import { maskOf, randomScene } from "../packages/shared/src/testing/index.js";
+import { completion, startChatServer, userParts } from "../packages/shared/src/reasoning/test-chat-server.js";
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "..");
@@ -44,5 +45,33 @@ describe("spatial ask --json with a trace", () => {
     }
     expect(lines[1].trace!.map((s) => s.op)).toEqual(["select", "pick"]);
     expect(lines[2].trace!.at(-1)).toMatchObject({ op: "measure", valueM: lines[2].answer.value_m });
+  }, 90_000);
+
+  it("with --local and --vlm-url, a free-form question goes to the VLM with the image and the scene's facts", async () => {
+    const chat = await startChatServer();
+    try {
+      chat.reply = () => completion("It looks like a render of simple solids; I cannot tell the material.");
+      const dir = await mkdtemp(join(tmpdir(), "spatial-vlm-cli-"));
+      const { render } = randomScene(14);
+      const png = await sharp(Buffer.from(render.rgb), { raw: { width: render.width, height: render.height, channels: 3 } }).png().toBuffer();
+      await writeFile(join(dir, "scene.png"), png);
+      const k = render.intrinsics;
+      const questions = ["What material are these made of?", "How many objects are there?"];
+      const { stdout } = await run(process.execPath, [BIN, "ask", join(dir, "scene.png"), ...questions, "--intrinsics", `${k.fx},${k.fy},${k.cx},${k.cy}`, "--local", "--json", "--vlm-url", chat.baseUrl, "--vlm-model", "cli-vlm"], { cwd: ROOT, timeout: 60_000, env: { ...process.env, SPATIAL_VLM_API_KEY: "cli-key" } });
+      const [free, counted] = stdout.trim().split("\n").map((l) => AskOutputLine.parse(JSON.parse(l)));
+      expect(free).toMatchObject({ source: "vlm", model: "cli-vlm" });
+      expect(free.answer.text).toContain("cannot tell the material");
+      expect(counted.source).toBe("program");
+      // Only the question the query language cannot express reached the server, with the image as given.
+      expect(chat.received).toHaveLength(1);
+      expect(chat.received[0].headers.authorization).toBe("Bearer cli-key");
+      expect(userParts(chat.received[0].body).imageUrls).toEqual([`data:image/png;base64,${png.toString("base64")}`]);
+      // A backend flag without --local is a usage error: the server uses its own deployment's.
+      const refused = await run(process.execPath, [BIN, "ask", join(dir, "scene.png"), "How far?", "--vlm-url", chat.baseUrl, "--server", "http://127.0.0.1:9"], { cwd: ROOT }).catch((e: { code: number; stderr: string }) => e);
+      expect(refused).toMatchObject({ code: 2 });
+      expect((refused as { stderr: string }).stderr).toMatch(/--vlm-url is for --local/);
+    } finally {
+      await chat.close();
+    }
   }, 90_000);
 });

@@ -45,6 +45,10 @@ export function buildProgram(): Command {
     .action(async (image: string, options: PerceiveCliOptions) => runScene(image, options));
 
   perceiveOptions(program.command("ask").argument("<image>", "JPEG, PNG or WebP").argument("<questions...>", "one or more spatial questions").description("answer spatial questions about an image (perceived once)"))
+    .option("--planner-url <url>", "with --local: an OpenAI-compatible LLM planner for questions the query language cannot express (or SPATIAL_PLANNER_URL; key: SPATIAL_PLANNER_API_KEY)")
+    .option("--planner-model <name>", "its model (or SPATIAL_PLANNER_MODEL)")
+    .option("--vlm-url <url>", "with --local: an OpenAI-compatible vision-language model for free-form questions (or SPATIAL_VLM_URL; key: SPATIAL_VLM_API_KEY)")
+    .option("--vlm-model <name>", "its model, e.g. SpaceQwen2.5-VL-3B-Instruct (or SPATIAL_VLM_MODEL)")
     .action(async (image: string, questions: string[], options: PerceiveCliOptions) => runAsk(image, questions, options));
 
   program.command("synth").argument("<input>", "a directory of images, a file of URLs or paths (one a line), or a manifest.jsonl")

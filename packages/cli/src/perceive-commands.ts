@@ -1,10 +1,12 @@
 // `spatial scene` and `spatial ask`: perceive the image once (in-process with --local), then print
 // the scene or answer each question in order. JSON output follows DESIGN.md's contract exactly.
 import { readFile } from "node:fs/promises";
+import { extname } from "node:path";
+import { answerWithBackends, type AnswerBackends } from "@spatial/shared/reasoning";
 import { askOutputLine, sceneOutput, type AskOutputLine, type ObjectOutput } from "@spatial/shared/protocol";
 import { SceneGraph as SceneGraphSchema } from "@spatial/shared";
-import { answerQuestion, objectNamesIn, type SceneGraph } from "@spatial/shared";
-import { PerceptionPipeline, parseDevice, loadObjectsFile } from "@spatial/gpu-runner";
+import { objectNamesIn, type SceneGraph } from "@spatial/shared";
+import { answerBackendsOf, PerceptionPipeline, parseDevice, loadObjectsFile, RunnerUsageError } from "@spatial/gpu-runner";
 import { parseIntrinsics, parsePositive, UsageError } from "./args.js";
 import { ApiError, createClient } from "@spatial/sdk";
 
@@ -18,6 +20,10 @@ export interface PerceiveCliOptions {
   device: string;
   modelDir?: string;
   json?: boolean;
+  plannerUrl?: string;
+  plannerModel?: string;
+  vlmUrl?: string;
+  vlmModel?: string;
 }
 
 export class ServerError extends Error {
@@ -119,11 +125,37 @@ export async function runScene(imagePath: string, options: PerceiveCliOptions): 
   );
 }
 
+/** With --local: the planner and VLM named by flags or SPATIAL_PLANNER_* / SPATIAL_VLM_* (the server uses its deployment's own). */
+function localBackends(options: PerceiveCliOptions): AnswerBackends {
+  const flags: Record<string, string | undefined> = { "planner-url": options.plannerUrl, "planner-model": options.plannerModel, "vlm-url": options.vlmUrl, "vlm-model": options.vlmModel };
+  if (!options.local) {
+    const given = Object.entries(flags).find(([, v]) => v !== undefined);
+    if (given) throw new UsageError(`--${given[0]} is for --local: the server answers with its own deployment's backends`);
+    return {};
+  }
+  try {
+    return answerBackendsOf((name) => flags[name], process.env);
+  } catch (e) {
+    if (e instanceof RunnerUsageError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+const IMAGE_TYPES: Record<string, string> = { ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp" };
+
 export async function runAsk(imagePath: string, questions: string[], options: PerceiveCliOptions): Promise<void> {
   if (questions.some((q) => q.trim() === "")) throw new UsageError("questions must not be empty");
+  const backends = localBackends(options);
   const { graph, answers } = await perceive(imagePath, options, questions);
+  // A VLM sees the image as it was given; read once, only if one is asked.
+  let image: Promise<{ bytes: Uint8Array; contentType: string }> | undefined;
+  const imageOnce = () => (image ??= readFile(imagePath).then((bytes) => ({ bytes, contentType: IMAGE_TYPES[extname(imagePath).toLowerCase()] ?? "image/jpeg" })));
   for (const [i, question] of questions.entries()) {
-    const line = answers?.[i] ?? askOutputLine(question, answerQuestion(question, graph), graph);
+    let line = answers?.[i];
+    if (!line) {
+      const sourced = await answerWithBackends(question, graph, backends, { image: imageOnce });
+      line = askOutputLine(question, sourced.answer, graph, { source: sourced.source, ...(sourced.model ? { model: sourced.model } : {}) });
+    }
     if (options.json) process.stdout.write(`${JSON.stringify(line)}\n`);
     else process.stdout.write(`${line.answer.text}\n${line.objects.map((o) => `  ${describeObject(o)}\n`).join("")}`);
   }

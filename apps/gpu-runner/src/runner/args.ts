@@ -141,11 +141,15 @@ function endpointOf(name: "planner" | "vlm", str: (name: string) => string | und
   return { baseUrl, model, ...(apiKey ? { apiKey } : {}) };
 }
 
-function answerBackendsOf(str: (name: string) => string | undefined, env: NodeJS.ProcessEnv): AnswerBackends {
+/**
+ * The planner and VLM from flags (`str("vlm-url")` …) and the SPATIAL_PLANNER_* / SPATIAL_VLM_*
+ * environment; the runner and `spatial ask --local` read them alike. Throws RunnerUsageError.
+ */
+export function answerBackendsOf(str: (name: string) => string | undefined, env: NodeJS.ProcessEnv): AnswerBackends {
   const planner = endpointOf("planner", str, env);
   const vlm = endpointOf("vlm", str, env);
   return {
-    ...(planner ? { planner: { ...planner, timeoutMs: integer("--planner-timeout-ms", str("planner-timeout-ms")!, 1, 600_000) } } : {}),
-    ...(vlm ? { vlm: { ...vlm, timeoutMs: integer("--vlm-timeout-ms", str("vlm-timeout-ms")!, 1, 600_000), maxTokens: integer("--vlm-max-tokens", str("vlm-max-tokens")!, 1, 8192) } } : {}),
+    ...(planner ? { planner: { ...planner, timeoutMs: integer("--planner-timeout-ms", str("planner-timeout-ms") ?? "20000", 1, 600_000) } } : {}),
+    ...(vlm ? { vlm: { ...vlm, timeoutMs: integer("--vlm-timeout-ms", str("vlm-timeout-ms") ?? "60000", 1, 600_000), maxTokens: integer("--vlm-max-tokens", str("vlm-max-tokens") ?? "512", 1, 8192) } } : {}),
   };
 }
