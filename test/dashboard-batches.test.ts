@@ -163,6 +163,8 @@ describe("the dashboard's batches", () => {
     const after = await whiteShareOnLeftEdge(page, target.box2d);
     expect(after).toBeGreaterThan(0.6);
     expect(after).toBeGreaterThan(before);
+    // The item's point clouds came with its job's events, as for any job.
+    expect(Number(await page.locator("canvas.scene3d").getAttribute("data-points"))).toBeGreaterThan(0);
     const pixels = await sceneCanvasPixels(page);
     expect(pixels.lit / pixels.total).toBeGreaterThan(0.01);
     await page.locator(".qa-browser").scrollIntoViewIfNeeded();
