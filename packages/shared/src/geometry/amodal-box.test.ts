@@ -76,6 +76,30 @@ describe("completeUprightBox", () => {
   });
 });
 
+describe("an object cut by the image border", () => {
+  const CHAIR: ObjectSizePrior = { widthM: 0.5, lengthM: 0.55, heightM: 0.9, restsOnGround: true };
+  // A chair 3 m ahead whose left part is outside the picture: 6 cm of it seen across the view (x), 50 cm deep (y).
+  const sliver: UprightBox = { center: [1.0, 3.0, 0.45], widthM: 0.06, lengthM: 0.5, heightM: 0.9, yawRad: 0 };
+  it("grows the cut side to the typical one, out of the picture, and says so", () => {
+    const { box, extentSource } = completeUprightBox(sliver, "rectangle", CHAIR, { ...ctx, cutTowardWorld: [1, 0] });
+    expect(box.widthM).toBeCloseTo(0.55, 6);
+    expect(box.lengthM).toBe(0.5);
+    // The seen part stays where it was: the box grew towards the border (+x), its near edge did not move.
+    expect(box.center[0] - box.widthM / 2).toBeCloseTo(sliver.center[0] - sliver.widthM / 2, 6);
+    expect(box.center[1]).toBe(3.0);
+    expect(extentSource).toMatchObject({ width: "completed_from_priors", length: "measured" });
+  });
+  it("keeps what the picture shows in full, and objects not cut", () => {
+    const whole: UprightBox = { ...sliver, widthM: 0.5 };
+    expect(completeUprightBox(whole, "rectangle", CHAIR, { ...ctx, cutTowardWorld: [1, 0] }).box.widthM).toBe(0.5);
+    expect(completeUprightBox(sliver, "rectangle", CHAIR, ctx).box.widthM).toBe(0.06);
+    // The cut runs along the box's length when the box is turned a quarter.
+    const turned = completeUprightBox({ ...sliver, widthM: 0.5, lengthM: 0.06, yawRad: Math.PI / 2 }, "rectangle", CHAIR, { ...ctx, cutTowardWorld: [-1, 0] });
+    expect(turned.box.lengthM).toBeCloseTo(0.55, 6);
+    expect(turned.box.center[0]).toBeLessThan(sliver.center[0]);
+  });
+});
+
 describe("boxFromPrior", () => {
   it("puts the class's box behind the measured near point, on the ground, turned to the apparent width", () => {
     const { box, extentSource } = boxFromPrior(CAR, { nearPointWorld: [0, 38, 0.7], apparentWidthM: 1.8, cameraWorld: camera, groundKnown: true });

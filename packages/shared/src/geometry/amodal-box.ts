@@ -12,6 +12,9 @@
 //   `completed_from_priors` — and never past the free space the depth map shows behind the object;
 //   which typical side (width or length) goes along the line of sight follows from the visible
 //   face: the side across the view is measured, and the prior side that matches it is that one;
+// - the horizontal extent across the view of an object cut by the left or right image border (the
+//   rest of it is outside the picture) is completed to the class's typical size, growing out of
+//   the picture — `completed_from_priors`; a chair cut to a 6 cm sliver is still a chair;
 // - round objects keep their circle or sphere fits (a half shell already gives the full radius).
 
 import type { UprightBox, Vec3 } from "./types.js";
@@ -39,6 +42,11 @@ export interface CompletionContext {
   freeSpaceToM: number;
   /** Elevation of the object's top as its 2D box's top edge shows it at the object's distance (lidar misses dark glass, roofs). */
   topM?: number;
+  /**
+   * The object's 2D box touches the image's left or right edge: the ground-plane unit direction
+   * (world x, y) towards that edge, in which the object goes on out of the picture.
+   */
+  cutTowardWorld?: readonly [number, number];
 }
 
 export interface CompletedBox {
@@ -54,6 +62,32 @@ const SHEET_SHARE = 0.1;
 
 /** The whole-object box from the visible one; see the file comment. `shape` "rectangle" boxes get horizontal completion. */
 export function completeUprightBox(visible: UprightBox, shape: "rectangle" | "circle" | "sphere", prior: ObjectSizePrior, ctx: CompletionContext): CompletedBox {
+  const completed = completeVisible(visible, shape, prior, ctx);
+  return shape === "rectangle" && ctx.cutTowardWorld ? completeCutSide(completed, prior, ctx.cutTowardWorld) : completed;
+}
+
+/**
+ * An object cut by the image border: its side along the cut direction (the box axis nearer to it)
+ * grows to the typical side the other one does not match, out of the picture. The side the picture
+ * shows in full stays as it is.
+ */
+export function completeCutSide({ box, extentSource }: CompletedBox, prior: ObjectSizePrior, cut: readonly [number, number]): CompletedBox {
+  const c = Math.cos(box.yawRad), s = Math.sin(box.yawRad);
+  const alongWidth = c * cut[0] + s * cut[1], alongLength = -s * cut[0] + c * cut[1];
+  const cutIsWidth = Math.abs(alongWidth) >= Math.abs(alongLength);
+  const [cutSide, other] = cutIsWidth ? [box.widthM, box.lengthM] : [box.lengthM, box.widthM];
+  const otherIsShort = Math.abs(Math.log(Math.max(other, 1e-3) / prior.widthM)) <= Math.abs(Math.log(Math.max(other, 1e-3) / prior.lengthM));
+  const typical = otherIsShort ? prior.lengthM : prior.widthM;
+  if (cutSide >= SEEN_SHARE * typical) return { box, extentSource };
+  const axis: [number, number] = cutIsWidth ? [c, s] : [-s, c];
+  const shift = (Math.sign(cutIsWidth ? alongWidth : alongLength) * (typical - cutSide)) / 2;
+  return {
+    box: { ...box, center: [box.center[0] + axis[0] * shift, box.center[1] + axis[1] * shift, box.center[2]], ...(cutIsWidth ? { widthM: typical } : { lengthM: typical }) },
+    extentSource: { ...extentSource, [cutIsWidth ? "width" : "length"]: "completed_from_priors" },
+  };
+}
+
+function completeVisible(visible: UprightBox, shape: "rectangle" | "circle" | "sphere", prior: ObjectSizePrior, ctx: CompletionContext): CompletedBox {
   const source: ExtentSources = { width: "measured", length: "measured", height: "measured" };
   let z0 = visible.center[2] - visible.heightM / 2;
   let z1 = visible.center[2] + visible.heightM / 2;

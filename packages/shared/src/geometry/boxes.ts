@@ -307,3 +307,13 @@ export function uprightBoxDistance(a: UprightBox, b: UprightBox): number {
   const vertical = Math.max(0, Math.max(aLow, bLow) - Math.min(aHigh, bHigh));
   return Math.sqrt(horizontal2 + vertical * vertical);
 }
+
+/**
+ * Which image edges a 2D box (pixels, x2 / y2 one past its last pixel) reaches, within 1% of the
+ * image's size and at least 2 px: a detector's regressed box stops a few pixels short of an
+ * object the border cuts.
+ */
+export function edgesTouched(box2d: readonly number[], width: number, height: number): { left: boolean; top: boolean; right: boolean; bottom: boolean } {
+  const tx = Math.max(2, 0.01 * width), ty = Math.max(2, 0.01 * height);
+  return { left: box2d[0] <= tx, top: box2d[1] <= ty, right: box2d[2] >= width - tx, bottom: box2d[3] >= height - ty };
+}

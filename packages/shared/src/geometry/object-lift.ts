@@ -11,6 +11,7 @@
 // 5. Too few points for a shape but some on its first surface: the class's typical box placed at
 //    their median depth. No points, or no class size to place few of them by: no 3D, with a reason.
 import { completeUprightBox, boxFromPrior, type ExtentSources, type ObjectSizePrior } from "./amodal-box.js";
+import { edgesTouched } from "./boxes.js";
 import { firstSurface } from "./first-surface.js";
 import { extractObject, type ExtractedObject } from "./object-extract.js";
 import { applyToPoint, invert } from "./rigid.js";
@@ -117,11 +118,12 @@ export function liftObject(pointsCam: Points, pixelIndex: Uint32Array, target: L
     if (!prior) return { located: true, box: extracted.box, shape: extracted.shape, centerCam: extracted.centerCam, pointCount: extracted.pointCount, pointsWorld: extracted.pointsWorld };
     // 4. Whole object. Free space behind: the background's depth, turned into ground range the way the object's own is.
     const ratio = Math.hypot(extracted.centerWorld[0] - cameraWorld[0], extracted.centerWorld[1] - cameraWorld[1]) / Math.max(1e-6, extracted.centerCam[2]);
-    const touchesBottom = y2 >= ctx.imageHeight - 1;
+    const edges = edgesTouched(target.box2d, W, ctx.imageHeight);
     const topM = y1 > 1 ? topFromBox(fg, target.box2d, ctx) : undefined;
     const completed = completeUprightBox(extracted.box, extracted.shape, prior, {
-      cameraWorld, groundKnown: !!plane, bottomHidden: touchesBottom || !!target.bottomOccluded, freeSpaceToM: ctx.depthMeasured === false ? Infinity : Math.min(target.mask ? Infinity : surface.behindM, ctx.depth ? depthBehindInBox(ctx.depth, target.box2d, surface.farM, ctx, target.mask) : Infinity) * ratio,
+      cameraWorld, groundKnown: !!plane, bottomHidden: edges.bottom || !!target.bottomOccluded, freeSpaceToM: ctx.depthMeasured === false ? Infinity : Math.min(target.mask ? Infinity : surface.behindM, ctx.depth ? depthBehindInBox(ctx.depth, target.box2d, surface.farM, ctx, target.mask) : Infinity) * ratio,
       ...(topM !== undefined ? { topM } : {}),
+      ...cutToward(edges, ctx),
     });
     const changed = completed.extentSource.width !== "measured" || completed.extentSource.length !== "measured" || completed.extentSource.height !== "measured";
     return {
@@ -138,6 +140,17 @@ export function liftObject(pointsCam: Points, pixelIndex: Uint32Array, target: L
   const nearPointWorld = applyToPoint(ctx.worldFromCam, [((u - k.cx) / k.fx) * zMedian, ((v - k.cy) / k.fy) * zMedian, zMedian]);
   const placed = boxFromPrior(prior, { nearPointWorld, apparentWidthM: ((x2 - x1) * zMedian) / k.fx, cameraWorld, groundKnown: !!plane });
   return { located: true, box: placed.box, extentSource: placed.extentSource, shape: "rectangle", centerCam: applyToPoint(camFromWorld, placed.box.center), pointCount: count };
+}
+
+/** For a 2D box touching the image's left or right edge: the ground direction towards that edge (the camera's left or right). */
+function cutToward(edges: { left: boolean; right: boolean }, ctx: LiftContext): { cutTowardWorld?: [number, number] } {
+  // Cut on both sides: the picture shows neither end, and growing one way would be a guess.
+  const sign = edges.left === edges.right ? 0 : edges.left ? -1 : 1;
+  if (sign === 0) return {};
+  // The camera's right (+x) in the world frame: the first column of worldFromCam's rotation, on the ground.
+  const r = ctx.worldFromCam.rotation;
+  const x = r[0], y = r[3], norm = Math.hypot(x, y);
+  return norm > 1e-6 ? { cutTowardWorld: [(sign * x) / norm, (sign * y) / norm] } : {};
 }
 
 /**

@@ -4,6 +4,7 @@
 import { alignToGravity, type GravityAlignment, type GravityOptions } from "../geometry/gravity.js";
 import { unprojectDepth, type DepthImage } from "../geometry/camera.js";
 import { liftObject } from "../geometry/object-lift.js";
+import { edgesTouched } from "../geometry/boxes.js";
 import type { ObjectSizePrior } from "../geometry/amodal-box.js";
 import type { Intrinsics, Points } from "../geometry/types.js";
 import { colorName, meanRgb } from "./color-name.js";
@@ -140,9 +141,10 @@ export function buildSceneGraph(input: SceneInput): BuiltScene {
   return { graph, alignment, pointsWorld };
 }
 
-/** Within a pixel of the image border (box2d's x2, y2 may be one past the last pixel). */
+/** The 2D box reaches an image edge (geometry's `edgesTouched`): the object may go on outside the picture. */
 export function touchesBorder(box2d: readonly number[], width: number, height: number): boolean {
-  return box2d[0] <= 1 || box2d[1] <= 1 || box2d[2] >= width - 1 || box2d[3] >= height - 1;
+  const e = edgesTouched(box2d, width, height);
+  return e.left || e.top || e.right || e.bottom;
 }
 
 /**
