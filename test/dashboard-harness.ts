@@ -34,7 +34,8 @@ function startRunner(base: string): ChildProcess {
   return spawn(join(REPO_ROOT, "node_modules/.bin/tsx"), [join(REPO_ROOT, "apps/gpu-runner/src/main.ts"), "--edge", base, "--token", wranglerVar("RUNNER_TOKEN"), "--runner-id", "dashboard-runner"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"], detached: true });
 }
 
-export async function startDashboardStack(): Promise<DashboardStack> {
+/** `vars`: the worker's extra settings (e.g. a VLM backend's VLM_BASE_URL). */
+export async function startDashboardStack(options: { vars?: Record<string, string> } = {}): Promise<DashboardStack> {
   requireChromium();
   if (!existsSync(NYU)) throw new Error(`the dashboard tests need ../shared/fixtures/rgbd/nyu_00000 (looked in ${NYU})`);
   mkdirSync(REPORTS, { recursive: true });
@@ -52,7 +53,7 @@ export async function startDashboardStack(): Promise<DashboardStack> {
     await worker?.stop();
   };
   try {
-    const started = await startLocalWorker(mkdtempSync(join(tmpdir(), "spatial-dashboard-")));
+    const started = await startLocalWorker(mkdtempSync(join(tmpdir(), "spatial-dashboard-")), options.vars);
     worker = started.worker;
     runner = startRunner(started.base);
     const apiKey = await createApiKey(started.base, "dashboard");

@@ -6,6 +6,7 @@ import sharp from "sharp";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
+import { completion, startChatServer, type TestChatServer } from "../packages/shared/src/reasoning/test-chat-server.js";
 import { NYU, REPORTS, sceneCanvasPixels, startDashboardStack, submitJob, waitForCanvasCount, type DashboardStack } from "./dashboard-harness.js";
 
 let stack: DashboardStack;
@@ -16,8 +17,13 @@ let jobUrl: string;
 const pageErrors: string[] = [];
 const foreignRequests: string[] = [];
 
+let chat: TestChatServer;
+
 beforeAll(async () => {
-  stack = await startDashboardStack();
+  // A local chat-completions server stands in for a VLM backend (free-form follow-ups).
+  chat = await startChatServer();
+  chat.reply = () => completion("It looks like a metal refrigerator, but I cannot be sure from this photo.");
+  stack = await startDashboardStack({ vars: { VLM_BASE_URL: chat.baseUrl, VLM_MODEL: "test-vlm", VLM_TIMEOUT_MS: "10000" } });
   page = stack.page;
   page.on("pageerror", (e) => pageErrors.push(e.message));
   // The page works offline: every request it makes goes to the local worker.
@@ -32,6 +38,7 @@ afterEach(() => {
 
 afterAll(async () => {
   await stack?.stop();
+  await chat?.close();
 });
 
 describe("the dashboard", () => {
@@ -132,6 +139,16 @@ describe("the dashboard", () => {
     await expect.poll(() => answers.count(), { timeout: 10_000 }).toBe(3);
     expect(await answers.nth(2).textContent()).toBeTruthy();
     await shot("follow-up");
+
+    // A question the query language cannot express goes to the deployment's VLM, and the page says
+    // its answer is the model's words, not a measurement.
+    await page.getByLabel("Ask a follow-up question").fill("What material is the refrigerator made of?");
+    await page.getByRole("button", { name: "Ask", exact: true }).click();
+    await expect.poll(() => answers.count(), { timeout: 15_000 }).toBe(4);
+    expect(await answers.nth(3).textContent()).toContain("metal refrigerator");
+    expect(await page.locator(".answers .source-vlm").textContent()).toContain("test-vlm");
+    expect(await page.locator(".answers .source").count()).toBe(1);
+    await shot("vlm-answer");
   }, 120_000);
 
   it("reopens a job URL from its stored events", async () => {

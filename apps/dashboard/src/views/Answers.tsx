@@ -51,6 +51,10 @@ export function Answers(props: AnswersProps) {
               <q>{a.question}</q>
             </button>
             <p class="answer-text">{a.answer.text}</p>
+            {a.source && a.source !== "program" && (
+              // Only the program's answers are measured; a planner's plan was executed by the program, a VLM's words were not.
+              <p class={`source source-${a.source}`}>{a.source === "vlm" ? `from the vision-language model ${a.model ?? ""} — its words, not a measurement` : `planned by ${a.model ?? "the LLM planner"}, measured by the program`}</p>
+            )}
             {a.objects.length > 0 && <p class="hint">about: {a.objects.map((o) => `${o.label} (${o.id})`).join(", ")}</p>}
           </li>
         ))}
