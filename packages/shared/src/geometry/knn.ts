@@ -62,6 +62,7 @@ export class KdTree {
     const n = points.length / 3;
     this.pointCount = n;
     this.order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) this.order[i] = i;
     this.treePoints = new Float32Array(points);
     // A first guess at the node count; octree cuts leave some leaves small, so it may grow.
     const capacity = 4 * Math.ceil(n / leafSize) + 16;
@@ -98,30 +99,46 @@ export class KdTree {
    * tight boxes, so pruning is as sharp as with any split.
    */
   private build(n: number, leafSize: number): void {
-    const { hi: keyHi, lo: keyLo } = this.sortByMorton(n);
+    const keyHi = new Uint32Array(n), keyLo = new Uint32Array(n);
+    this.sortByMorton(0, n, this.rootBox, keyHi, keyLo);
 
     // Nodes in preorder with an explicit stack; the right child's node is recorded when made.
-    const size = 2 * MAX_DEPTH + 4;
-    const sLo = new Uint32Array(size), sHi = new Uint32Array(size), sParent = new Int32Array(size);
+    const size = MAX_DEPTH + 2;
+    const sLo = new Uint32Array(size), sHi = new Uint32Array(size), sDepth = new Uint32Array(size), sParent = new Int32Array(size);
     sHi[0] = n;
     sParent[0] = -1;
     let sp = 1;
     while (sp > 0) {
       sp--;
-      const lo = sLo[sp], hi = sHi[sp], parent = sParent[sp];
+      const lo = sLo[sp], hi = sHi[sp], depth = sDepth[sp], parent = sParent[sp];
       const node = this.nodeTotal++;
       if (node >= this.nodeLo.length) this.growNodes();
       this.nodeLo[node] = lo;
       this.nodeHi[node] = hi;
       if (parent >= 0) this.nodeRight[parent] = node;
+      // The depth cap (search stacks are MAX_DEPTH deep) only matters for pathological input.
+      if (hi - lo <= leafSize || depth >= MAX_DEPTH - 1) {
+        this.nodeAxis[node] = -1;
+        continue;
+      }
       // The first key bit (from the top) where the range's keys differ: above it they all agree.
       let word = keyHi, diff = keyHi[lo] ^ keyHi[hi - 1];
       if (diff === 0) {
         word = keyLo;
         diff = keyLo[lo] ^ keyLo[hi - 1];
       }
-      // Identical keys (points closer than 1/65536 of the cloud's extent) stay together.
-      if (hi - lo <= leafSize || diff === 0) {
+      // Keys that cannot tell the points apart (closer than 1/65536 of the cloud's extent, as in a
+      // dense cluster next to a far outlier) are made again over the range's own box.
+      if (diff === 0 && this.sortByMorton(lo, hi, this.boxOf(lo, hi), keyHi, keyLo)) {
+        word = keyHi;
+        diff = keyHi[lo] ^ keyHi[hi - 1];
+        if (diff === 0) {
+          word = keyLo;
+          diff = keyLo[lo] ^ keyLo[hi - 1];
+        }
+      }
+      // Still none: the points coincide.
+      if (diff === 0) {
         this.nodeAxis[node] = -1;
         continue;
       }
@@ -136,10 +153,12 @@ export class KdTree {
       this.nodeAxis[node] = 2 - (bit % 3);
       sLo[sp] = a;
       sHi[sp] = hi;
+      sDepth[sp] = depth + 1;
       sParent[sp] = node;
       sp++;
       sLo[sp] = lo;
       sHi[sp] = a;
+      sDepth[sp] = depth + 1;
       sParent[sp] = -1;
       sp++;
     }
@@ -175,60 +194,82 @@ export class KdTree {
     }
   }
 
+  /** The tight box of tree positions [lo, hi): min xyz then max xyz. */
+  private boxOf(lo: number, hi: number): Float64Array {
+    const p = this.treePoints;
+    let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
+    for (let o = 3 * lo, end = 3 * hi; o < end; o += 3) {
+      const x = p[o], y = p[o + 1], z = p[o + 2];
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+      if (z < z0) z0 = z;
+      if (z > z1) z1 = z;
+    }
+    return Float64Array.of(x0, y0, z0, x1, y1, z1);
+  }
+
   /**
-   * Reorders treePoints / order by a 48-bit Morton key (16 bits per axis over the root box's
-   * largest side, so cells are cubes) with an LSD radix sort; returns the sorted keys' high and
-   * low 24 bits. Stable, so points with one key keep their input order.
+   * Reorders tree positions [lo, hi) (points and order) by a 48-bit Morton key: 16 bits per axis
+   * over `box`'s largest side, so cells are cubes. Writes the sorted keys' high and low 24 bits to
+   * keyHi / keyLo at the same positions. An LSD radix sort: stable, so points with one key keep
+   * their order. Returns false, changing nothing, when the box is a single point.
    */
-  private sortByMorton(n: number): { hi: Uint32Array; lo: Uint32Array } {
-    const box = this.rootBox, p = this.treePoints;
+  private sortByMorton(lo: number, hi: number, box: Float64Array, keyHi: Uint32Array, keyLo: Uint32Array): boolean {
     const side = Math.max(box[3] - box[0], box[4] - box[1], box[5] - box[2]);
-    const scale = side > 0 ? 65535 / side : 0;
-    let hi = new Uint32Array(n), lo = new Uint32Array(n), idx = new Uint32Array(n);
-    for (let i = 0, o = 0; i < n; i++, o += 3) {
+    if (!(side > 0)) return false;
+    const scale = 65535 / side;
+    const p = this.treePoints, order = this.order;
+    const m = hi - lo;
+    let kHi = new Uint32Array(m), kLo = new Uint32Array(m), idx = new Uint32Array(m);
+    for (let i = 0, o = 3 * lo; i < m; i++, o += 3) {
       // min(…, 65535) guards the top edge against rounding up.
       const qx = Math.min(Math.floor((p[o] - box[0]) * scale), 65535);
       const qy = Math.min(Math.floor((p[o + 1] - box[1]) * scale), 65535);
       const qz = Math.min(Math.floor((p[o + 2] - box[2]) * scale), 65535);
-      hi[i] = (spreadBits(qx >>> 8) << 2) | (spreadBits(qy >>> 8) << 1) | spreadBits(qz >>> 8);
-      lo[i] = (spreadBits(qx & 255) << 2) | (spreadBits(qy & 255) << 1) | spreadBits(qz & 255);
-      idx[i] = i;
+      kHi[i] = (spreadBits(qx >>> 8) << 2) | (spreadBits(qy >>> 8) << 1) | spreadBits(qz >>> 8);
+      kLo[i] = (spreadBits(qx & 255) << 2) | (spreadBits(qy & 255) << 1) | spreadBits(qz & 255);
+      idx[i] = lo + i;
     }
-    let hi2 = new Uint32Array(n), lo2 = new Uint32Array(n), idx2 = new Uint32Array(n);
+    let hi2 = new Uint32Array(m), lo2 = new Uint32Array(m), idx2 = new Uint32Array(m);
     const count = new Uint32Array(4096);
     // Four 12-bit digits, least significant first.
     for (let pass = 0; pass < 4; pass++) {
-      const fromHi = pass >= 2, shift = (pass & 1) * 12;
-      const digits = fromHi ? hi : lo;
+      const shift = (pass & 1) * 12;
+      const digits = pass >= 2 ? kHi : kLo;
       count.fill(0);
-      for (let i = 0; i < n; i++) count[(digits[i] >>> shift) & 4095]++;
-      if (count[(digits[0] >>> shift) & 4095] === n) continue; // one digit value: nothing moves
+      for (let i = 0; i < m; i++) count[(digits[i] >>> shift) & 4095]++;
+      if (count[(digits[0] >>> shift) & 4095] === m) continue; // one digit value: nothing moves
       let sum = 0;
       for (let d = 0; d < 4096; d++) {
         const c = count[d];
         count[d] = sum;
         sum += c;
       }
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; i < m; i++) {
         const at = count[(digits[i] >>> shift) & 4095]++;
-        hi2[at] = hi[i];
-        lo2[at] = lo[i];
+        hi2[at] = kHi[i];
+        lo2[at] = kLo[i];
         idx2[at] = idx[i];
       }
-      [hi, hi2] = [hi2, hi];
-      [lo, lo2] = [lo2, lo];
+      [kHi, hi2] = [hi2, kHi];
+      [kLo, lo2] = [lo2, kLo];
       [idx, idx2] = [idx2, idx];
     }
-    const sorted = new Float32Array(3 * n);
-    for (let i = 0; i < n; i++) {
-      const o = 3 * idx[i];
+    const sorted = new Float32Array(3 * m);
+    for (let i = 0; i < m; i++) {
+      const t = idx[i], o = 3 * t;
       sorted[3 * i] = p[o];
       sorted[3 * i + 1] = p[o + 1];
       sorted[3 * i + 2] = p[o + 2];
+      idx2[i] = order[t];
     }
-    p.set(sorted);
-    this.order.set(idx);
-    return { hi, lo };
+    p.set(sorted, 3 * lo);
+    order.set(idx2, lo);
+    keyHi.set(kHi, lo);
+    keyLo.set(kLo, lo);
+    return true;
   }
 
   private growNodes(): void {
@@ -244,6 +285,13 @@ export class KdTree {
     this.nodeRight = grow(this.nodeRight, Uint32Array);
     this.divLow = grow(this.divLow, Float64Array);
     this.divHigh = grow(this.divHigh, Float64Array);
+  }
+
+  /** Points in the fullest leaf (diagnostics and tests: leaves stay near leafSize unless points coincide). */
+  largestLeaf(): number {
+    let most = 0;
+    for (let node = 0; node < this.nodeTotal; node++) if (this.nodeAxis[node] < 0) most = Math.max(most, this.nodeHi[node] - this.nodeLo[node]);
+    return most;
   }
 
   /**
