@@ -54,6 +54,17 @@ describe("KdTree.knn", () => {
     expect(new KdTree(new Float32Array(0)).knn(0, 0, 0, 3, idx, d2)).toBe(0);
   });
 
+  it("answers for a cloud of one repeated point", () => {
+    const points = new Float32Array(3 * 30);
+    for (let i = 0; i < 30; i++) points.set([1, 2, 3], 3 * i);
+    const tree = new KdTree(points, 4);
+    const idx = new Uint32Array(5), d2 = new Float64Array(5);
+    expect(tree.knn(0, 0, 0, 5, idx, d2)).toBe(5);
+    expect(Array.from(d2)).toEqual(new Array(5).fill(14));
+    expect(Array.from(tree.treePoints)).toEqual(Array.from(points));
+    expect(Array.from(meanNeighbourDistances(new Float32Array([1, 2, 3]), 3))).toEqual([0]);
+  });
+
   it("copes with many coincident points", () => {
     const points = new Float32Array(3 * 200).fill(0.5);
     points.set([2, 2, 2], 0);

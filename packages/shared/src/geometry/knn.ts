@@ -63,7 +63,8 @@ export class KdTree {
     this.pointCount = n;
     this.order = new Uint32Array(n);
     for (let i = 0; i < n; i++) this.order[i] = i;
-    this.treePoints = new Float32Array(points);
+    // Filled in Z-order by the build.
+    this.treePoints = new Float32Array(points.length);
     // A first guess at the node count; octree cuts leave some leaves small, so it may grow.
     const capacity = 4 * Math.ceil(n / leafSize) + 16;
     this.nodeLo = new Uint32Array(capacity);
@@ -73,19 +74,19 @@ export class KdTree {
     this.divLow = new Float64Array(capacity);
     this.divHigh = new Float64Array(capacity);
     if (n > 0) {
-      const box = this.rootBox;
-      box.set([Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity]);
+      let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
       for (let o = 0; o < points.length; o += 3) {
         const x = points[o], y = points[o + 1], z = points[o + 2];
         if (!(x - x + (y - y) + (z - z) === 0)) throw new RangeError("points must have finite coordinates (remove NaN/∞ first)");
-        if (x < box[0]) box[0] = x;
-        if (x > box[3]) box[3] = x;
-        if (y < box[1]) box[1] = y;
-        if (y > box[4]) box[4] = y;
-        if (z < box[2]) box[2] = z;
-        if (z > box[5]) box[5] = z;
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+        if (z < z0) z0 = z;
+        if (z > z1) z1 = z;
       }
-      this.build(n, leafSize);
+      this.rootBox.set([x0, y0, z0, x1, y1, z1]);
+      this.build(points, leafSize);
     }
   }
 
@@ -98,9 +99,11 @@ export class KdTree {
    * leaf, next to each other. The gaps [divLow, divHigh] come from the children's
    * tight boxes, so pruning is as sharp as with any split.
    */
-  private build(n: number, leafSize: number): void {
+  private build(points: Points, leafSize: number): void {
+    const n = this.pointCount;
     const keyHi = new Uint32Array(n), keyLo = new Uint32Array(n);
-    this.sortByMorton(0, n, this.rootBox, keyHi, keyLo);
+    // All points equal: no order to find, one leaf.
+    if (!this.sortByMorton(0, n, this.rootBox, keyHi, keyLo, points)) this.treePoints.set(points);
 
     // Nodes in preorder with an explicit stack; the right child's node is recorded when made.
     const size = MAX_DEPTH + 2;
@@ -129,7 +132,7 @@ export class KdTree {
       }
       // Keys that cannot tell the points apart (closer than 1/65536 of the cloud's extent, as in a
       // dense cluster next to a far outlier) are made again over the range's own box.
-      if (diff === 0 && this.sortByMorton(lo, hi, this.boxOf(lo, hi), keyHi, keyLo)) {
+      if (diff === 0 && this.sortByMorton(lo, hi, this.boxOf(lo, hi), keyHi, keyLo, this.treePoints.slice(3 * lo, 3 * hi))) {
         word = keyHi;
         diff = keyHi[lo] ^ keyHi[hi - 1];
         if (diff === 0) {
@@ -211,44 +214,49 @@ export class KdTree {
   }
 
   /**
-   * Reorders tree positions [lo, hi) (points and order) by a 48-bit Morton key: 16 bits per axis
+   * Puts the points of `from` (xyz of tree positions lo, lo + 1, …, with order[lo..hi) their
+   * original indices) into tree positions [lo, hi) sorted by a 48-bit Morton key: 16 bits per axis
    * over `box`'s largest side, so cells are cubes. Writes the sorted keys' high and low 24 bits to
    * keyHi / keyLo at the same positions. An LSD radix sort: stable, so points with one key keep
    * their order. Returns false, changing nothing, when the box is a single point.
    */
-  private sortByMorton(lo: number, hi: number, box: Float64Array, keyHi: Uint32Array, keyLo: Uint32Array): boolean {
+  private sortByMorton(lo: number, hi: number, box: Float64Array, keyHi: Uint32Array, keyLo: Uint32Array, from: Float32Array): boolean {
     const side = Math.max(box[3] - box[0], box[4] - box[1], box[5] - box[2]);
     if (!(side > 0)) return false;
     const scale = 65535 / side;
-    const p = this.treePoints, order = this.order;
     const m = hi - lo;
     let kHi = new Uint32Array(m), kLo = new Uint32Array(m), idx = new Uint32Array(m);
-    for (let i = 0, o = 3 * lo; i < m; i++, o += 3) {
+    // All four 12-bit digit histograms in the same pass that makes the keys.
+    const count = new Uint32Array(4 * 4096);
+    for (let i = 0, o = 0; i < m; i++, o += 3) {
       // min(…, 65535) guards the top edge against rounding up.
-      const qx = Math.min(Math.floor((p[o] - box[0]) * scale), 65535);
-      const qy = Math.min(Math.floor((p[o + 1] - box[1]) * scale), 65535);
-      const qz = Math.min(Math.floor((p[o + 2] - box[2]) * scale), 65535);
-      kHi[i] = (spreadBits(qx >>> 8) << 2) | (spreadBits(qy >>> 8) << 1) | spreadBits(qz >>> 8);
-      kLo[i] = (spreadBits(qx & 255) << 2) | (spreadBits(qy & 255) << 1) | spreadBits(qz & 255);
-      idx[i] = lo + i;
+      const qx = Math.min(Math.floor((from[o] - box[0]) * scale), 65535);
+      const qy = Math.min(Math.floor((from[o + 1] - box[1]) * scale), 65535);
+      const qz = Math.min(Math.floor((from[o + 2] - box[2]) * scale), 65535);
+      const h = (spreadBits(qx >>> 8) << 2) | (spreadBits(qy >>> 8) << 1) | spreadBits(qz >>> 8);
+      const l = (spreadBits(qx & 255) << 2) | (spreadBits(qy & 255) << 1) | spreadBits(qz & 255);
+      kHi[i] = h;
+      kLo[i] = l;
+      idx[i] = i;
+      count[l & 4095]++;
+      count[4096 + (l >>> 12)]++;
+      count[8192 + (h & 4095)]++;
+      count[12288 + (h >>> 12)]++;
     }
     let hi2 = new Uint32Array(m), lo2 = new Uint32Array(m), idx2 = new Uint32Array(m);
-    const count = new Uint32Array(4096);
     // Four 12-bit digits, least significant first.
     for (let pass = 0; pass < 4; pass++) {
-      const shift = (pass & 1) * 12;
+      const shift = (pass & 1) * 12, base = 4096 * pass;
       const digits = pass >= 2 ? kHi : kLo;
-      count.fill(0);
-      for (let i = 0; i < m; i++) count[(digits[i] >>> shift) & 4095]++;
-      if (count[(digits[0] >>> shift) & 4095] === m) continue; // one digit value: nothing moves
+      if (count[base + ((digits[0] >>> shift) & 4095)] === m) continue; // one digit value: nothing moves
       let sum = 0;
-      for (let d = 0; d < 4096; d++) {
+      for (let d = base; d < base + 4096; d++) {
         const c = count[d];
         count[d] = sum;
         sum += c;
       }
       for (let i = 0; i < m; i++) {
-        const at = count[(digits[i] >>> shift) & 4095]++;
+        const at = count[base + ((digits[i] >>> shift) & 4095)]++;
         hi2[at] = kHi[i];
         lo2[at] = kLo[i];
         idx2[at] = idx[i];
@@ -257,15 +265,14 @@ export class KdTree {
       [kLo, lo2] = [lo2, kLo];
       [idx, idx2] = [idx2, idx];
     }
-    const sorted = new Float32Array(3 * m);
-    for (let i = 0; i < m; i++) {
-      const t = idx[i], o = 3 * t;
-      sorted[3 * i] = p[o];
-      sorted[3 * i + 1] = p[o + 1];
-      sorted[3 * i + 2] = p[o + 2];
-      idx2[i] = order[t];
+    const p = this.treePoints, order = this.order;
+    for (let i = 0, o = 3 * lo; i < m; i++, o += 3) {
+      const f = 3 * idx[i];
+      p[o] = from[f];
+      p[o + 1] = from[f + 1];
+      p[o + 2] = from[f + 2];
+      idx2[i] = order[lo + idx[i]];
     }
-    p.set(sorted, 3 * lo);
     order.set(idx2, lo);
     keyHi.set(kHi, lo);
     keyLo.set(kLo, lo);
