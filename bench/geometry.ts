@@ -1,6 +1,10 @@
 // Geometry benchmark: our pure-TypeScript point-cloud ops against Open3D 0.16 on the same points
 // (nyu_00000's depth unprojected to camera-frame points, metres), both single-threaded.
-// Prints a table (op, ours ms, Open3D ms, ours/Open3D, agreement) and writes .reports/bench-geometry.json.
+// Prints a table (op, ours ms, Open3D ms, ours/Open3D, the same ratio in CPU time, agreement) and
+// writes .reports/bench-geometry.json. Both wall-clock and CPU time are kept because the bench
+// machines are shared: other processes stretch wall-clock time by whatever they take, at
+// different moments for our run and Open3D's, while CPU time only counts each side's own work
+// (both single-threaded; Node's also counts its GC and compiler threads, which can only count against us).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,14 +25,26 @@ export const PARAMS = {
   plane: { distanceM: 0.02, ransacN: 3, iterations: 1000 },
   dbscan: { epsM: 0.05, minPoints: 10 },
   runs: 5,
-  slowRuns: 3,
+  slowRuns: 5,
 } as const;
 
 /** A missing prerequisite the bench cannot run without (exit non-zero). */
 export class BenchSetupError extends Error {}
 
 interface Check { pass: boolean; detail: string }
-export interface OpRow { op: string; oursMs: number; open3dMs: number | null; ratio: number | null; check: Check | null; ours: Record<string, unknown>; open3d: Record<string, unknown> | null }
+export interface OpRow {
+  op: string;
+  oursMs: number;
+  open3dMs: number | null;
+  ratio: number | null;
+  /** Median CPU time of the same runs, and ours / Open3D's. */
+  oursCpuMs: number;
+  open3dCpuMs: number | null;
+  cpuRatio: number | null;
+  check: Check | null;
+  ours: Record<string, unknown>;
+  open3d: Record<string, unknown> | null;
+}
 export interface GeometryBenchReport {
   fixture: string;
   points: number;
@@ -42,18 +58,31 @@ export interface GeometryBenchReport {
   allPass: boolean | null;
 }
 
-/** Median ms of `runs` calls after one warm-up call, and the last call's result. */
-function timed<T>(fn: () => T, runs: number): { ms: number; result: T } {
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** This process's CPU time so far (user + system), in ms. */
+const cpuMs = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+
+/** Median wall-clock and CPU ms of `runs` calls after one warm-up call, and the last call's result. */
+function timed<T>(fn: () => T, runs: number): { ms: number; cpuMs: number; result: T } {
   let result = fn();
-  const times: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const startCpu = cpuMs();
     const start = performance.now();
     result = fn();
-    times.push(performance.now() - start);
+    wall.push(performance.now() - start);
+    cpu.push(cpuMs() - startCpu);
   }
-  times.sort((a, b) => a - b);
-  const mid = times.length >> 1;
-  return { ms: times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2, result };
+  return { ms: median(wall), cpuMs: median(cpu), result };
 }
 
 async function loadFixturePoints(fixtureDir: string): Promise<Points> {
@@ -107,12 +136,13 @@ function open3dUnavailable(): string | null {
 
 interface Open3dReport {
   open3d: string;
+  /** Timings: `ms` wall-clock, `cpuMs` the process's CPU time, both medians of the same runs. */
   ops: {
-    voxel: { ms: number; count: number };
-    sorAll: { ms: number; kept: number };
-    sorVoxel: { ms: number; kept: number };
-    plane: { ms: number; normal: Vec3; offset: number; inliers: number };
-    dbscan: { ms: number; clusters: number; noise: number };
+    voxel: { ms: number; cpuMs: number; count: number };
+    sorAll: { ms: number; cpuMs: number; kept: number };
+    sorVoxel: { ms: number; cpuMs: number; kept: number };
+    plane: { ms: number; cpuMs: number; normal: Vec3; offset: number; inliers: number };
+    dbscan: { ms: number; cpuMs: number; clusters: number; noise: number };
   };
 }
 
@@ -132,16 +162,17 @@ function runOpen3d(pointsPath: string, voxelPath: string, outDir: string): Open3
 }
 
 function formatTable(rows: OpRow[]): string {
-  const header = ["op", "ours ms", "Open3D ms", "ours/Open3D", "agreement"];
+  const header = ["op", "ours ms", "Open3D ms", "ours/Open3D", "CPU ratio", "agreement"];
   const body = rows.map((r) => [
     r.op,
     r.oursMs.toFixed(1),
     r.open3dMs === null ? "-" : r.open3dMs.toFixed(1),
     r.ratio === null ? "-" : r.ratio.toFixed(2),
+    r.cpuRatio === null ? "-" : r.cpuRatio.toFixed(2),
     r.check === null ? "-" : `${r.check.pass ? "PASS" : "FAIL"}  ${r.check.detail}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 
@@ -155,7 +186,7 @@ export async function runGeometryBench(log: (line: string) => void = console.log
   const points = await loadFixturePoints(fixtureDir);
   const n = points.length / 3;
   const p = PARAMS;
-  log(`geometry bench: ${FIXTURE}, ${n} points, single-threaded; median of ${p.runs} runs (${p.slowRuns} for SOR on all points and the plane) after a warm-up`);
+  log(`geometry bench: ${FIXTURE}, ${n} points, single-threaded; median of ${p.runs} runs (${p.slowRuns} for SOR on all points and the plane) after a warm-up; CPU ratio: the same runs in CPU time`);
 
   const voxel = timed(() => voxelDownsample(points, p.voxelM), p.runs);
   const voxelCloud = voxel.result;
@@ -190,28 +221,32 @@ export async function runGeometryBench(log: (line: string) => void = console.log
 
   const planeFit = plane.result;
   const oursPlane = planeFit ? { normal: planeFit.plane.normal, offset: planeFit.plane.offset, inliers: planeFit.inliers.length } : { normal: null, offset: null, inliers: 0 };
-  const row = (op: string, oursMs: number, ours: Record<string, unknown>, ref: { ms: number } | null, check: () => Check): OpRow => ({
-    op, oursMs, ours,
+  const row = (op: string, time: { ms: number; cpuMs: number }, ours: Record<string, unknown>, ref: { ms: number; cpuMs: number } | null, check: () => Check): OpRow => ({
+    op, ours,
+    oursMs: time.ms,
     open3dMs: ref ? ref.ms : null,
-    ratio: ref ? oursMs / ref.ms : null,
+    ratio: ref ? time.ms / ref.ms : null,
+    oursCpuMs: time.cpuMs,
+    open3dCpuMs: ref ? ref.cpuMs : null,
+    cpuRatio: ref ? time.cpuMs / ref.cpuMs : null,
     check: ref ? check() : null,
     open3d: ref ? { ...ref } : null,
   });
   const r = o3d?.ops ?? null;
   const rows: OpRow[] = [
-    row(`voxel_down_sample(${p.voxelM})`, voxel.ms, { count: voxelCloud.length / 3 }, r?.voxel ?? null, () => ({
+    row(`voxel_down_sample(${p.voxelM})`, voxel, { count: voxelCloud.length / 3 }, r?.voxel ?? null, () => ({
       pass: voxelCloud.length / 3 === r!.voxel.count,
       detail: `voxels ${voxelCloud.length / 3} vs ${r!.voxel.count}`,
     })),
-    row(`remove_statistical_outlier(${p.sor.neighbours}, ${p.sor.stdRatio}) all`, sorAll.ms, { kept: sorAll.result.length, of: n }, r?.sorAll ?? null, () => ({
+    row(`remove_statistical_outlier(${p.sor.neighbours}, ${p.sor.stdRatio}) all`, sorAll, { kept: sorAll.result.length, of: n }, r?.sorAll ?? null, () => ({
       pass: withinPct(sorAll.result.length, r!.sorAll.kept, 2),
       detail: `kept ${sorAll.result.length} vs ${r!.sorAll.kept} (${pctDiff(sorAll.result.length, r!.sorAll.kept)}), same points ${(overlap.sorAll * 100).toFixed(2)}%`,
     })),
-    row(`remove_statistical_outlier(${p.sor.neighbours}, ${p.sor.stdRatio}) voxel`, sorVoxel.ms, { kept: sorVoxel.result.length, of: voxelCloud.length / 3 }, r?.sorVoxel ?? null, () => ({
+    row(`remove_statistical_outlier(${p.sor.neighbours}, ${p.sor.stdRatio}) voxel`, sorVoxel, { kept: sorVoxel.result.length, of: voxelCloud.length / 3 }, r?.sorVoxel ?? null, () => ({
       pass: withinPct(sorVoxel.result.length, r!.sorVoxel.kept, 2),
       detail: `kept ${sorVoxel.result.length} vs ${r!.sorVoxel.kept} (${pctDiff(sorVoxel.result.length, r!.sorVoxel.kept)}), same points ${(overlap.sorVoxel * 100).toFixed(2)}%`,
     })),
-    row(`segment_plane(${p.plane.distanceM}, ${p.plane.ransacN}, ${p.plane.iterations})`, plane.ms, oursPlane, r?.plane ?? null, () => {
+    row(`segment_plane(${p.plane.distanceM}, ${p.plane.ransacN}, ${p.plane.iterations})`, plane, oursPlane, r?.plane ?? null, () => {
       if (!planeFit) return { pass: false, detail: "ours found no plane" };
       const angle = angleDeg(planeFit.plane.normal, r!.plane.normal);
       return {
@@ -219,7 +254,7 @@ export async function runGeometryBench(log: (line: string) => void = console.log
         detail: `normal ${angle.toFixed(2)}° apart, inliers ${planeFit.inliers.length} vs ${r!.plane.inliers} (${pctDiff(planeFit.inliers.length, r!.plane.inliers)}), same points ${((overlap.plane ?? 0) * 100).toFixed(2)}%`,
       };
     }),
-    row(`cluster_dbscan(${p.dbscan.epsM}, ${p.dbscan.minPoints}) voxel`, clusters.ms, { clusters: clusters.result.clusterCount, noise: countNoise(clusters.result.labels) }, r?.dbscan ?? null, () => ({
+    row(`cluster_dbscan(${p.dbscan.epsM}, ${p.dbscan.minPoints}) voxel`, clusters, { clusters: clusters.result.clusterCount, noise: countNoise(clusters.result.labels) }, r?.dbscan ?? null, () => ({
       pass: clusters.result.clusterCount === r!.dbscan.clusters,
       detail: `clusters ${clusters.result.clusterCount} vs ${r!.dbscan.clusters}, noise ${countNoise(clusters.result.labels)} vs ${r!.dbscan.noise}`,
     })),
