@@ -14,8 +14,10 @@
 // Z-order consecutive queries are about one point spacing apart, so most of those are already
 // the answer and the search inserts only the few that changed.
 // Measured and dropped: max-heap result sets, leaves smaller than k, a tight box or ball per leaf
-// as an extra prune (fewer distance tests, no less time), searching outward from the query's own
-// leaf instead of from the root, and batching a leaf's queries over one gathered candidate list.
+// as an extra prune (fewer distance tests, no less time), tight boxes at every node instead of
+// the incremental cell distance, middle splits on the widest axis (5% fewer distance tests than
+// the Morton cuts, twice the build time), searching outward from the query's own leaf instead of
+// from the root, and batching a leaf's queries over one gathered candidate list.
 import type { Points } from "./types.js";
 
 /** The low 8 bits of v spread to every third bit (bit i to bit 3i), for Morton keys. */
