@@ -41,16 +41,23 @@ export function identify(ctx: Context, p: Extract<Program, { op: "identify" }>):
 }
 
 /**
- * Sizes of objects cut off by the image border are lower bounds (scene-graph.ts `truncated`): when
- * a size superlative or ranking passed over such an object, the sentence says so.
+ * Sizes of objects cut off by the image border are lower bounds (scene-graph.ts `truncated`), or
+ * partly typical sizes where the cut side was completed from the class's: when a size superlative
+ * or ranking passed over such an object, the sentence says which.
  */
 function withTruncationNote(ctx: Context, answer: Outcome, key: string | undefined, chosen: SceneObject | null): Outcome {
   if (key !== "height" && key !== "width" && key !== "volume") return answer;
   const considered = new Set(ctx.trace.filter((t) => t.op === "select").flatMap((t) => t.objectIds));
   const cut = ctx.graph.objects.filter((o) => considered.has(o.id) && o.attributes.truncated && o.id !== chosen?.id);
   if (cut.length === 0) return answer;
-  const names = cut.map((o) => describe(ctx.graph, o));
-  return { ...answer, text: `${answer.text} (${render.joinAnd(names)} ${cut.length === 1 ? "is" : "are"} cut off by the image border, so ${cut.length === 1 ? "its" : "their"} size is only a lower bound.)` };
+  // A cut side completed from the class's typical size (amodal-box.ts) is an estimate, not a bound.
+  const completed = (o: SceneObject) => o.extentSource?.width === "completed_from_priors" || o.extentSource?.length === "completed_from_priors";
+  const note = (objects: SceneObject[], what: (one: boolean) => string) => objects.length === 0 ? [] : [`${render.joinAnd(objects.map((o) => describe(ctx.graph, o)))} ${objects.length === 1 ? "is" : "are"} cut off by the image border, so ${what(objects.length === 1)}`];
+  const notes = [
+    ...note(cut.filter((o) => !completed(o)), (one) => `${one ? "its" : "their"} size is only a lower bound`),
+    ...note(cut.filter(completed), (one) => `${one ? "its" : "their"} size is partly estimated from typical sizes`),
+  ];
+  return { ...answer, text: `${answer.text} (${notes.join("; ")}.)` };
 }
 
 function referenceOf(ctx: Context, selector: Selector | undefined): { object: SceneObject | null; name: string } | Outcome {

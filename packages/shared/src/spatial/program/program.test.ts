@@ -155,6 +155,9 @@ describe("questions as programs", () => {
     g.objects[1].attributes.truncated = true;
     expect(answerQuestion("What is the biggest box?", g).text).toMatch(/is cut off by the image border, so its size is only a lower bound/);
     expect(answerQuestion("Which box is closest to the camera?", g).text).not.toMatch(/cut off/);
+    // Its cut side completed from the typical size: an estimate, not a bound.
+    g.objects[1].extentSource = { width: "completed_from_priors", length: "measured", height: "measured" };
+    expect(answerQuestion("What is the biggest box?", g).text).toMatch(/is cut off by the image border, so its size is partly estimated from typical sizes\.\)$/);
   });
 
   it("an equilateral triangle within the stated tolerance", () => {
