@@ -1,10 +1,9 @@
 // The tenant's batches, newest first (GET /v1/batches, "more" follows the cursor): id, status,
 // done / failed / total with a small bar, QA pairs and when it was created. Refreshed every few
 // seconds while one of them is unfinished.
-import { useEffect, useState } from "preact/hooks";
 import type { SpatialClient } from "@spatial/sdk";
 import type { BatchView } from "@spatial/shared/protocol";
-import { describeError } from "../lib/messages.js";
+import { useCursorList } from "../lib/use-cursor-list.js";
 import { isFinished } from "../state/batch-state.js";
 import type { LinkProps } from "../app.js";
 import { ProgressBar } from "./BatchProgress.js";
@@ -12,27 +11,11 @@ import { ProgressBar } from "./BatchProgress.js";
 const PAGE = 20;
 
 export function BatchList(props: { client: SpatialClient; link: LinkProps }) {
-  const [batches, setBatches] = useState<BatchView[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = async (from?: string) => {
-    try {
-      const page = await props.client.batches.list({ limit: PAGE, ...(from ? { cursor: from } : {}) });
-      setBatches((old) => (from ? [...(old ?? []), ...page.batches] : page.batches));
-      setCursor(page.nextCursor);
-      setError(null);
-    } catch (e) {
-      setError(describeError(e));
-    }
-  };
-  useEffect(() => { void load(); }, []);
-  const unfinished = batches?.some((b) => !isFinished(b)) ?? false;
-  useEffect(() => {
-    if (!unfinished) return;
-    const timer = setInterval(() => void load(), 3000);
-    return () => clearInterval(timer);
-  }, [unfinished]);
+  const list = useCursorList(async (from) => {
+    const page = await props.client.batches.list({ limit: PAGE, ...(from ? { cursor: from } : {}) });
+    return { items: page.batches, nextCursor: page.nextCursor };
+  }, (b) => !isFinished(b));
+  const { items: batches, cursor, error, unfinished } = list;
 
   return (
     <main class="batches-page">
@@ -61,7 +44,7 @@ export function BatchList(props: { client: SpatialClient; link: LinkProps }) {
             </tbody>
           </table>
         )}
-        {cursor && <button type="button" onClick={() => void load(cursor)}>More batches</button>}
+        {cursor && <button type="button" onClick={() => void list.more(cursor)}>More batches</button>}
       </section>
     </main>
   );

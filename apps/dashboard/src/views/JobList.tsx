@@ -2,7 +2,7 @@
 // thumbnail and timing; choosing one reopens it from its stored events.
 import { useEffect, useState } from "preact/hooks";
 import type { JobSummary, SpatialClient } from "@spatial/sdk";
-import { describeError } from "../lib/messages.js";
+import { useCursorList } from "../lib/use-cursor-list.js";
 
 function Thumbnail(props: { client: SpatialClient; jobId: string }) {
   const [url, setUrl] = useState<string | null>(null);
@@ -20,28 +20,13 @@ function Thumbnail(props: { client: SpatialClient; jobId: string }) {
 const timing = (j: JobSummary) => (j.finishedAt ? `${((Date.parse(j.finishedAt) - Date.parse(j.createdAt)) / 1000).toFixed(1)} s` : "…");
 
 export function JobList(props: { client: SpatialClient; refresh: number; currentId: string | null; onOpen: (id: string) => void }) {
-  const [jobs, setJobs] = useState<JobSummary[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = async (from?: string) => {
-    try {
-      const page = await props.client.listJobs({ limit: 10, ...(from ? { cursor: from } : {}) });
-      setJobs((old) => (from ? [...old, ...page.jobs] : page.jobs));
-      setCursor(page.nextCursor);
-      setError(null);
-    } catch (e) {
-      setError(describeError(e));
-    }
-  };
-  useEffect(() => { void load(); }, [props.refresh]);
   // While a listed job is still queued or running, its row is refreshed every few seconds.
-  const unfinished = jobs.some((j) => j.status === "queued" || j.status === "running");
-  useEffect(() => {
-    if (!unfinished) return;
-    const timer = setInterval(() => void load(), 3000);
-    return () => clearInterval(timer);
-  }, [unfinished]);
+  const list = useCursorList(async (from) => {
+    const page = await props.client.listJobs({ limit: 10, ...(from ? { cursor: from } : {}) });
+    return { items: page.jobs, nextCursor: page.nextCursor };
+  }, (j) => j.status === "queued" || j.status === "running", [props.refresh]);
+  const { cursor, error } = list;
+  const jobs = list.items ?? [];
 
   return (
     <nav class="card job-list" aria-labelledby="jobs-title">
@@ -62,7 +47,7 @@ export function JobList(props: { client: SpatialClient; refresh: number; current
           </li>
         ))}
       </ul>
-      {cursor && <button type="button" onClick={() => load(cursor)}>More jobs</button>}
+      {cursor && <button type="button" onClick={() => void list.more(cursor)}>More jobs</button>}
     </nav>
   );
 }

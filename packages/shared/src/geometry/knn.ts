@@ -18,6 +18,7 @@
 // the incremental cell distance, middle splits on the widest axis (5% fewer distance tests than
 // the Morton cuts, twice the build time), searching outward from the query's own leaf instead of
 // from the root, and batching a leaf's queries over one gathered candidate list.
+import { boundsInto } from "./spatial-grid.js";
 import type { Points } from "./types.js";
 
 /** The low 8 bits of v spread to every third bit (bit i to bit 3i), for Morton keys. */
@@ -27,29 +28,9 @@ function spreadBits(v: number): number {
   return (v | (v << 2)) & 0x09249249;
 }
 
-/**
- * Writes the tight box of points[from..to) (xyz triples) to out as min xyz, max xyz; false if a
- * coordinate is not finite. The build's long loops live in small functions like this one so that
- * V8 optimises each whole, instead of entering a long method mid-loop and bailing out at code it
- * has not seen run yet (which cost the first few builds up to twice the time).
- */
-function boxOf(points: Float32Array, from: number, to: number, out: Float64Array): boolean {
-  let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
-  let finite = true;
-  for (let o = from; o < to; o += 3) {
-    const x = points[o], y = points[o + 1], z = points[o + 2];
-    // x - x is NaN for NaN and ±∞, so one test per point catches both.
-    if (x - x + (y - y) + (z - z) !== 0) finite = false;
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
-    if (z < z0) z0 = z;
-    if (z > z1) z1 = z;
-  }
-  out[0] = x0; out[1] = y0; out[2] = z0; out[3] = x1; out[4] = y1; out[5] = z1;
-  return finite;
-}
+// The build's long loops live in small functions (boundsInto among them) so that V8 optimises each
+// whole, instead of entering a long method mid-loop and bailing out at code it has not seen run yet
+// (which cost the first few builds up to twice the time).
 
 /** 48-bit Morton keys (high, low 24 bits) of m points, 16 bits per axis from the box's corner, and the four 12-bit digit histograms. */
 function mortonKeys(from: Float32Array, m: number, box: Float64Array, scale: number, kHi: Uint32Array, kLo: Uint32Array, idx: Uint32Array, count: Uint32Array): void {
@@ -148,7 +129,7 @@ export class KdTree {
     this.divLow = new Float64Array(capacity);
     this.divHigh = new Float64Array(capacity);
     if (n > 0) {
-      if (!boxOf(points, 0, points.length, this.rootBox)) throw new RangeError("points must have finite coordinates (remove NaN/∞ first)");
+      if (!boundsInto(points, 0, points.length, this.rootBox)) throw new RangeError("points must have finite coordinates (remove NaN/∞ first)");
       this.build(points, leafSize);
     }
   }
@@ -271,7 +252,7 @@ export class KdTree {
   /** Morton keys over the range's own box, for a range whose keys all coincide; false when its points do. */
   private rekey(lo: number, hi: number, keyHi: Uint32Array, keyLo: Uint32Array): boolean {
     const box = new Float64Array(6);
-    boxOf(this.treePoints, 3 * lo, 3 * hi, box);
+    boundsInto(this.treePoints, 3 * lo, 3 * hi, box);
     return this.sortByMorton(lo, hi, box, keyHi, keyLo, this.treePoints.slice(3 * lo, 3 * hi));
   }
 

@@ -22,23 +22,33 @@ export interface CellAssignment {
   table: Uint32Array;
 }
 
-/** The points' bounding box; throws RangeError on a non-finite coordinate. */
-export function pointBounds(points: Points): { min: Vec3; max: Vec3 } {
-  let minX = Infinity, minY = Infinity, minZ = Infinity, maxX = -Infinity, maxY = -Infinity, maxZ = -Infinity;
+/**
+ * Writes the bounding box of points[from..to) (flat xyz; offsets into the array) into `out` as
+ * [minX, minY, minZ, maxX, maxY, maxZ]; false when a coordinate is NaN or ±∞.
+ */
+export function boundsInto(points: Points, from: number, to: number, out: Float64Array): boolean {
+  let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
   let finite = true;
-  for (let o = 0; o + 2 < points.length; o += 3) {
+  for (let o = from; o + 2 < to; o += 3) {
     const x = points[o], y = points[o + 1], z = points[o + 2];
     // x - x is NaN for NaN and ±∞, so one test per point catches both.
     if (x - x + (y - y) + (z - z) !== 0) finite = false;
-    if (x < minX) minX = x;
-    if (x > maxX) maxX = x;
-    if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
-    if (z < minZ) minZ = z;
-    if (z > maxZ) maxZ = z;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+    if (z < z0) z0 = z;
+    if (z > z1) z1 = z;
   }
-  if (!finite) throw new RangeError("points must have finite coordinates (remove NaN/∞ first)");
-  return { min: [minX, minY, minZ], max: [maxX, maxY, maxZ] };
+  out[0] = x0; out[1] = y0; out[2] = z0; out[3] = x1; out[4] = y1; out[5] = z1;
+  return finite;
+}
+
+/** The points' bounding box; throws RangeError on a non-finite coordinate. */
+export function pointBounds(points: Points): { min: Vec3; max: Vec3 } {
+  const b = new Float64Array(6);
+  if (!boundsInto(points, 0, points.length, b)) throw new RangeError("points must have finite coordinates (remove NaN/∞ first)");
+  return { min: [b[0], b[1], b[2]], max: [b[3], b[4], b[5]] };
 }
 
 /** Minimum corner of the points' bounding box; throws RangeError on a non-finite coordinate. */
