@@ -226,17 +226,7 @@ export class KdTree {
       const o = 6 * node;
       const axis = this.nodeAxis[node];
       if (axis < 0) {
-        let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
-        for (let q = 3 * this.nodeLo[node], end = 3 * this.nodeHi[node]; q < end; q += 3) {
-          const x = p[q], y = p[q + 1], z = p[q + 2];
-          if (x < x0) x0 = x;
-          if (x > x1) x1 = x;
-          if (y < y0) y0 = y;
-          if (y > y1) y1 = y;
-          if (z < z0) z0 = z;
-          if (z > z1) z1 = z;
-        }
-        nodeBox[o] = x0; nodeBox[o + 1] = y0; nodeBox[o + 2] = z0; nodeBox[o + 3] = x1; nodeBox[o + 4] = y1; nodeBox[o + 5] = z1;
+        boundsInto(p, 3 * this.nodeLo[node], 3 * this.nodeHi[node], nodeBox, o);
         continue;
       }
       const l = 6 * (node + 1), r = 6 * this.nodeRight[node];

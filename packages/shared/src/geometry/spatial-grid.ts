@@ -23,10 +23,10 @@ export interface CellAssignment {
 }
 
 /**
- * Writes the bounding box of points[from..to) (flat xyz; offsets into the array) into `out` as
- * [minX, minY, minZ, maxX, maxY, maxZ]; false when a coordinate is NaN or ±∞.
+ * Writes the bounding box of points[from..to) (flat xyz; offsets into the array) into
+ * out[at..at+6) as minX, minY, minZ, maxX, maxY, maxZ; false when a coordinate is NaN or ±∞.
  */
-export function boundsInto(points: Points, from: number, to: number, out: Float64Array): boolean {
+export function boundsInto(points: Points, from: number, to: number, out: Float64Array, at = 0): boolean {
   let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
   let finite = true;
   for (let o = from; o + 2 < to; o += 3) {
@@ -40,7 +40,7 @@ export function boundsInto(points: Points, from: number, to: number, out: Float6
     if (z < z0) z0 = z;
     if (z > z1) z1 = z;
   }
-  out[0] = x0; out[1] = y0; out[2] = z0; out[3] = x1; out[4] = y1; out[5] = z1;
+  out[at] = x0; out[at + 1] = y0; out[at + 2] = z0; out[at + 3] = x1; out[at + 4] = y1; out[at + 5] = z1;
   return finite;
 }
 
