@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { boxPixelRange, type Box2d } from "../detect/detection.js";
 import { fixtureDepth } from "../testing/fixtures.js";
 import { maskFromDepth } from "./depth-mask.js";
+import { depthImage, maskOf, renderScene as renderSharedScene } from "@spatial/shared/testing";
 
 // A 640×480 camera 1 m above a floor (camera y = +1), looking at a wall 5 m away; a 0.8 × 0.8 × 0.6 m
 // box stands on the floor, its front face at z = 2.5 m. `pitchDeg` tilts the camera down.
@@ -64,6 +65,27 @@ describe("maskFromDepth", () => {
     expect(wall).toBe(0);
     expect(recall).toBeGreaterThan(0.9);
     expect(precision).toBeGreaterThan(0.95);
+  });
+
+  it("keeps a box's front face when the camera looks down steeply (a steep refit of its top face is no floor)", () => {
+    // The reward episode's camera (31° down) and a 20 cm block beside a can: the top face and the
+    // upper rows of the front face once fitted to a 47°-tilted plane that cut the front face away.
+    const camera = { position: [0, 0, 1.2] as [number, number, number], yawRad: 0, pitchRad: 0.55, focalPx: 400, width: 320, height: 240 };
+    const r = renderSharedScene({ camera, objects: [
+      { kind: "cylinder", id: "can", label: "can", color: [220, 30, 30], center: [0.3, 2.0, 0.15], radiusM: 0.1, heightM: 0.3 },
+      { kind: "box", id: "block", label: "block", color: [30, 60, 220], center: [0.06, 2.0, 0.1], widthM: 0.2, lengthM: 0.2, heightM: 0.2, yawRad: 0 },
+    ] });
+    const block = r.objects.find((o) => o.id === "block")!;
+    const mask = maskFromDepth(block.box2d!, depthImage(r), r.intrinsics)!;
+    const truth = maskOf(r, block.index);
+    let tp = 0, fp = 0, fn = 0;
+    for (let i = 0; i < truth.length; i++) {
+      if (mask[i] && truth[i]) tp++;
+      else if (mask[i]) fp++;
+      else if (truth[i]) fn++;
+    }
+    expect(tp / (tp + fn)).toBeGreaterThan(0.9);
+    expect(tp / (tp + fp)).toBeGreaterThan(0.9);
   });
 
   it("uses a known floor plane when given, and a loose box that shows floor and wall in its margins", () => {

@@ -137,6 +137,10 @@ function estimateFloor(points: Float32Array, up: Vec3, distanceM: number): Plane
     const fit = segmentPlane(subset, { distanceM, iterations: 200, seed: round, acceptNormal: (nm) => Math.abs(dot(nm, up)) >= FLOOR_MAX_TILT_COS });
     if (!fit || fit.inliers.length < 0.05 * n) return null;
     const plane = orientUp(fit.plane, up);
+    // The refit over the inliers can tilt past what a floor may be (a box's top face and the upper
+    // rows of its front face, seen from above, make one steep plane): then it is no floor, and
+    // cutting "beneath" it would cut the object's front face away.
+    if (Math.abs(dot(plane.normal, up)) < FLOOR_MAX_TILT_COS) return null;
     let beneath = 0;
     for (let i = 0; i < n; i++) if (signedDistance(plane, points, i) < -2 * distanceM) beneath++;
     if (beneath <= 0.02 * n) return plane;
