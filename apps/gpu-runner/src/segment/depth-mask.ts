@@ -138,12 +138,12 @@ function estimateFloor(points: Float32Array, up: Vec3, distanceM: number): Plane
     if (!fit || fit.inliers.length < 0.05 * n) return null;
     const plane = orientUp(fit.plane, up);
     // The refit over the inliers can tilt past what a floor may be (a box's top face and the upper
-    // rows of its front face, seen from above, make one steep plane): then it is no floor, and
-    // cutting "beneath" it would cut the object's front face away.
-    if (Math.abs(dot(plane.normal, up)) < FLOOR_MAX_TILT_COS) return null;
+    // rows of its front face, seen from above, make one steep plane): that is no floor, and cutting
+    // "beneath" it would cut the object's front face away. It is set aside like a table top.
+    const level = Math.abs(dot(plane.normal, up)) >= FLOOR_MAX_TILT_COS;
     let beneath = 0;
     for (let i = 0; i < n; i++) if (signedDistance(plane, points, i) < -2 * distanceM) beneath++;
-    if (beneath <= 0.02 * n) return plane;
+    if (level && beneath <= 0.02 * n) return plane;
     const inlier = new Set(Array.from(fit.inliers, (j) => candidates[j]));
     candidates = candidates.filter((i) => !inlier.has(i));
   }
