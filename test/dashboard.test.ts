@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { completion, startChatServer, type TestChatServer } from "../packages/shared/src/reasoning/test-chat-server.js";
+import { createClient } from "../packages/sdk/src/index.js";
+import { blockPath, renderEpisode } from "../scripts/reward-frames.js";
 import { NYU, REPORTS, sceneCanvasPixels, startDashboardStack, submitJob, waitForCanvasCount, type DashboardStack } from "./dashboard-harness.js";
 
 let stack: DashboardStack;
@@ -149,6 +151,28 @@ describe("the dashboard", () => {
     expect(await page.locator(".answers .source-vlm").textContent()).toContain("test-vlm");
     expect(await page.locator(".answers .source").count()).toBe(1);
     await shot("vlm-answer");
+  }, 120_000);
+
+  it("shows a robot reward sequence streaming in: the task, the reward per frame and success", async () => {
+    const client = createClient({ baseUrl: stack.base, apiKey: stack.apiKey });
+    const episode = renderEpisode({ xs: blockPath(8, 3), noiseM: 0.005 });
+    const created = await client.rewards.create({ task: episode.task, intrinsics: episode.intrinsics, frames: episode.frames.map((f) => ({ image: f.rgbPng, depth: f.depthPng, objects: f.objects })) });
+    await page.goto(`${stack.base}/?job=${created.job.id}`);
+    const chart = page.locator(".reward-chart");
+    await chart.waitFor({ timeout: 30_000 });
+    if (Number(await chart.getAttribute("data-frames")) < episode.frames.length) await shot("reward-streaming");
+    await page.locator(".layout[data-status=completed]").waitFor({ timeout: 60_000 });
+    expect(Number(await chart.getAttribute("data-frames"))).toBe(episode.frames.length);
+    expect(await page.locator(".reward .hint").first().textContent()).toBe("move the block to the can");
+    const firstSuccess = episode.frames.findIndex((f) => f.truthGapM <= 0.03);
+    expect(await page.locator(".reward-summary").textContent()).toContain(`success since frame ${firstSuccess + 1}`);
+    expect(await page.locator(".reward-chart rect.success").count()).toBe(episode.frames.length - firstSuccess);
+    // The job's image and scene are the last frame's: the block beside the can, both boxed.
+    await waitForCanvasCount(page, "photo", "boxes", 15_000);
+    const table = await page.locator(".scene-table").textContent();
+    expect(table).toContain("block");
+    expect(table).toContain("can");
+    await shot("reward");
   }, 120_000);
 
   it("reopens a job URL from its stored events", async () => {

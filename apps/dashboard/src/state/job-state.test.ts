@@ -42,4 +42,18 @@ describe("the job view as a fold of its events", () => {
     expect(s.status).toBe("failed");
     expect(s.error).toEqual({ code: "image_decode_failed", message: "not an image" });
   });
+
+  it("collects a reward sequence's task and frames in frame order, whatever order they arrive in", () => {
+    const frame = (seq: number, i: number, reward: number, success: boolean) => ev(seq, seq, { type: "reward.frame", frame: i, measuredM: 0.5 - reward / 2, reward, definition: "d", success, subjectId: "obj-1", targetId: "obj-0", ms: 100, objects: [] });
+    const s = replay([
+      ev(1, 0, { type: "job.accepted", imageSha256: "a".repeat(64), pipelineVersion: "p", cached: false }),
+      frame(2, 0, 0, false),
+      ev(3, 1, { type: "reward.task", task: { kind: "approach", subject: "block", target: "can" }, definition: "d", successM: 0.03, hysteresisM: 0.03, frames: 3 }),
+      frame(4, 2, 1, true),
+      frame(5, 1, 0.5, false),
+    ]);
+    expect(s.reward?.task?.task).toEqual({ kind: "approach", subject: "block", target: "can" });
+    expect(s.reward?.frames.map((f) => [f.frame, f.reward, f.success])).toEqual([[0, 0, false], [1, 0.5, false], [2, 1, true]]);
+    expect(replay(stream).reward).toBeUndefined();
+  });
 });

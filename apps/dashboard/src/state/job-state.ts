@@ -31,6 +31,8 @@ export interface JobState {
   stages: StageTiming[];
   totalMs?: number;
   error?: { code: string; message: string };
+  /** A robot reward sequence (POST /v1/rewards): the task as read and each frame's reward so far. */
+  reward?: { task?: EventOf<"reward.task">; frames: EventOf<"reward.frame">[] };
 }
 
 export const emptyJob = (): JobState => ({ jobId: null, status: "idle", events: [], detections: [], pointClouds: new Map(), answers: [], followUps: [], stages: [] });
@@ -74,6 +76,12 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
         : [...state.stages, { stage: event.stage, durationMs: event.ms }];
       break;
     }
+    case "reward.task":
+      next.reward = { frames: state.reward?.frames ?? [], task: event };
+      break;
+    case "reward.frame":
+      next.reward = { ...state.reward, frames: [...(state.reward?.frames ?? []), event].sort((a, b) => a.frame - b.frame) };
+      break;
     case "job.completed":
       next.status = "completed";
       next.totalMs = event.ms;

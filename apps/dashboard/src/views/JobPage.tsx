@@ -13,6 +13,7 @@ import { Scene3D } from "./Scene3D.js";
 import { SceneTable } from "./SceneTable.js";
 import { Answers } from "./Answers.js";
 import { Timeline } from "./Timeline.js";
+import { RewardChart } from "./RewardChart.js";
 import { JobList } from "./JobList.js";
 
 type Line = EventOf<"answer.final">["line"];
@@ -51,6 +52,7 @@ export function JobPage(props: { client: SpatialClient; jobId: string | null; ha
           <ImageView imageUrl={h.imageUrl} boxes={h.boxes} {...(h.maskLayer ? { masks: h.maskLayer } : {})} selectedId={h.selectedId} highlightIds={highlightIds} onSelect={h.setSelectedId} />
           <Scene3D generation={h.generation} {...(graph ? { graph } : {})} clouds={h.clouds} selectedId={h.selectedId} highlightIds={highlightIds} onSelect={h.setSelectedId} />
           <DepthView depth={h.depth} {...(job.depth ? { source: job.depth.source, minM: job.depth.minM, maxM: job.depth.maxM } : {})} />
+          {job.reward && <RewardChart reward={job.reward} running={busy} />}
           <Answers questions={h.questions} answers={job.answers} followUps={job.followUps} canFollowUp={job.status === "completed" && graph !== undefined} running={busy} chosen={chosen} onChoose={choose} onFollowUp={h.followUp} />
           <SceneTable {...(graph ? { graph } : {})} unit={unit} onUnit={setUnit} selectedId={h.selectedId} onSelect={h.setSelectedId} />
           <Timeline running={busy} events={job.events} stages={job.stages} {...(job.totalMs !== undefined ? { totalMs: job.totalMs } : {})} />

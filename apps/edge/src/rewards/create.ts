@@ -77,14 +77,16 @@ export async function createReward(env: EdgeEnv, db: Db, request: NewReward): Pr
   if (problem) throw new ApiError(400, "task_unrecognised", `task: ${problem}`);
   const frames = await resolveFrames(db, tenantId, body);
   const reward: RewardSpec = { task: body.task, frames, thresholds: body.thresholds };
-  const first = frames[0];
+  // The row's image is the last frame: the sequence ends with that frame's scene graph as the
+  // job's scene, so the job's image, boxes and 3D agree when it is opened as any job.
+  const last = frames[frames.length - 1];
   const now = new Date();
   const id = newId("job");
   const insert = db.insert(jobs).values({
     id, tenantId, keyId: request.keyId, pool: request.pool, status: "queued",
-    imageSha256: first.image.sha256!, imageKey: first.image.key, imageContentType: first.image.contentType, imageBytes: first.image.bytes,
-    depthSha256: first.depth?.sha256 ?? null, depthKey: first.depth?.key ?? null, depthBytes: first.depth?.bytes ?? null,
-    options: JobOptions.parse({ intrinsics: body.intrinsics, depthScale: body.depthScale, ...(first.objects ? { objects: first.objects } : {}) }),
+    imageSha256: last.image.sha256!, imageKey: last.image.key, imageContentType: last.image.contentType, imageBytes: last.image.bytes,
+    depthSha256: last.depth?.sha256 ?? null, depthKey: last.depth?.key ?? null, depthBytes: last.depth?.bytes ?? null,
+    options: JobOptions.parse({ intrinsics: body.intrinsics, depthScale: body.depthScale, ...(last.objects ? { objects: last.objects } : {}) }),
     reward,
     // A sequence is never served from, nor stored in, the scene cache: its key is its own.
     cacheKey: `reward:${id}`, cached: false, createdAt: now, updatedAt: now,

@@ -78,7 +78,7 @@ export const JobSpec = z.object({
   objects: JobOptions.shape.objects,
   questions: z.array(Question).max(MAX_QUESTIONS),
   pipelineVersion: z.string().max(MAX_ID_CHARS),
-  /** Set for a reward sequence (protocol/rewards.ts): `image` is its first frame. */
+  /** Set for a reward sequence (protocol/rewards.ts): `image` is its last frame, whose scene ends the job. */
   reward: RewardSpec.optional(),
 });
 export type JobSpec = z.infer<typeof JobSpec>;
