@@ -8,8 +8,18 @@ import type { SceneObject } from "../scene-graph.js";
 import { type Context, failed, isOutcome, noDepth, one, type Outcome, text, viaFamily } from "./context.js";
 import { bottomM, gapM, holds, isOn, topM } from "./proximity.js";
 import * as render from "./render.js";
-import type { Program } from "./schema.js";
+import type { Program, Selector } from "./schema.js";
 import { describe, keyValue, round3, select } from "./select.js";
+
+/** The two objects the selectors name, both with trustworthy 3D; else the outcome that says why not. */
+function locatedPair(ctx: Context, a: Selector, b: Selector): [SceneObject, SceneObject] | Outcome {
+  const first = one(ctx, a);
+  if (isOutcome(first)) return first;
+  const second = one(ctx, b);
+  if (isOutcome(second)) return second;
+  const pair: [SceneObject, SceneObject] = [first.object!, second.object!];
+  return noDepth(ctx, pair) ?? pair;
+}
 
 export function compare(ctx: Context, p: Extract<Program, { op: "compare" }>): Outcome {
   const a = one(ctx, p.a);
@@ -59,13 +69,9 @@ export function relate(ctx: Context, p: Extract<Program, { op: "relate" }>): Out
 }
 
 export function side(ctx: Context, p: Extract<Program, { op: "side" }>): Outcome {
-  const a = one(ctx, p.a);
-  if (isOutcome(a)) return a;
-  const b = one(ctx, p.b);
-  if (isOutcome(b)) return b;
-  const A = a.object!, B = b.object!;
-  const refused = noDepth(ctx, [A, B]);
-  if (refused) return refused;
+  const pair = locatedPair(ctx, p.a, p.b);
+  if (isOutcome(pair)) return pair;
+  const [A, B] = pair;
   const sign = relationSign("left", A, B);
   const side = sign > 0 ? "left" : sign < 0 ? "right" : null;
   ctx.trace.push({ op: "compare", detail: `x of ${A.id} − x of ${B.id} (right positive) → ${side ?? "about even"}`, objectIds: [A.id, B.id], valueM: round3(A.box.center[0] - B.box.center[0]) });
@@ -137,13 +143,9 @@ export function where(ctx: Context, p: Extract<Program, { op: "where" }>): Outco
 }
 
 export function difference(ctx: Context, p: Extract<Program, { op: "difference" }>): Outcome {
-  const a = one(ctx, p.a);
-  if (isOutcome(a)) return a;
-  const b = one(ctx, p.b);
-  if (isOutcome(b)) return b;
-  const A = a.object!, B = b.object!;
-  const refused = noDepth(ctx, [A, B]);
-  if (refused) return refused;
+  const pair = locatedPair(ctx, p.a, p.b);
+  if (isOutcome(pair)) return pair;
+  const [A, B] = pair;
   // "How much farther is A than B": centre ranges, like every other measurement.
   const range = (o: SceneObject) => Math.hypot(...o.centerCam);
   const va = p.key === "distance" ? range(A) : keyValue(p.key, A, null, ctx.graph), vb = p.key === "distance" ? range(B) : keyValue(p.key, B, null, ctx.graph);
@@ -175,13 +177,9 @@ export function closer(ctx: Context, p: Extract<Program, { op: "closer" }>): Out
 }
 
 export function fit(ctx: Context, p: Extract<Program, { op: "fit" }>): Outcome {
-  const a = one(ctx, p.a);
-  if (isOutcome(a)) return a;
-  const b = one(ctx, p.b);
-  if (isOutcome(b)) return b;
-  const A = a.object!, B = b.object!;
-  const refused = noDepth(ctx, [A, B]);
-  if (refused) return refused;
+  const pair = locatedPair(ctx, p.a, p.b);
+  if (isOutcome(pair)) return pair;
+  const [A, B] = pair;
   const gap = gapM(ctx.graph, A, B);
   const fits = gap >= p.widthM;
   ctx.trace.push({ op: "measure", detail: `gap between ${A.id} and ${B.id}`, objectIds: [A.id, B.id], valueM: round3(gap) });
