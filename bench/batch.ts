@@ -9,8 +9,7 @@ import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import sharp from "sharp";
-import { maskOf, randomScene } from "../packages/shared/src/testing/index.js";
+import { writeRenderedScene } from "../scripts/rendered-scene-files.js";
 import { BenchSetupError, REPO_ROOT } from "./geometry.js";
 
 const FIXTURES = join(REPO_ROOT, "../shared/fixtures/rgbd");
@@ -26,20 +25,7 @@ async function prepareInput(dir: string): Promise<number> {
       for (const file of readdirSync(join(FIXTURES, photo))) copyFileSync(join(FIXTURES, photo, file), join(target, file));
     }
   }
-  for (const seed of SCENE_SEEDS) {
-    const { render } = randomScene(seed);
-    const name = `scene-${seed}`;
-    await sharp(Buffer.from(render.rgb), { raw: { width: render.width, height: render.height, channels: 3 } }).png().toFile(join(dir, `${name}.png`));
-    const mm = new Uint16Array(render.width * render.height);
-    for (let i = 0; i < mm.length; i++) mm[i] = Math.round(render.depthM[i] * 1000);
-    await sharp(mm, { raw: { width: render.width, height: render.height, channels: 1 } }).toColourspace("grey16").png().toFile(join(dir, `${name}-depth.png`));
-    const objects = [];
-    for (const o of render.objects.filter((x) => x.box2d)) {
-      await sharp(Buffer.from(maskOf(render, o.index).map((v) => (v ? 255 : 0))), { raw: { width: render.width, height: render.height, channels: 1 } }).png().toFile(join(dir, `${name}.mask-${o.index}.png`));
-      objects.push({ label: o.label, box2d: o.box2d, mask: `${name}.mask-${o.index}.png` });
-    }
-    writeFileSync(join(dir, `${name}.objects.json`), JSON.stringify({ objects }));
-  }
+  for (const seed of SCENE_SEEDS) await writeRenderedScene(dir, seed);
   return PHOTOS.length * COPIES + SCENE_SEEDS.length;
 }
 

@@ -7,10 +7,9 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import sharp from "sharp";
 import { parquetReadObjects } from "hyparquet";
 import { beforeAll, describe, expect, it } from "vitest";
-import { maskOf, randomScene } from "../packages/shared/src/testing/index.js";
+import { writeRenderedScene } from "../scripts/rendered-scene-files.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const BIN = join(ROOT, "packages/cli/bin/spatial.js");
@@ -50,22 +49,6 @@ const jsonLines = (text: string) => text.split("\n").filter(Boolean).map((l) => 
 
 let input: string;
 let work: string;
-
-async function writeRenderedScene(dir: string, seed: number): Promise<void> {
-  const { render } = randomScene(seed);
-  const name = `scene-${seed}`;
-  await sharp(Buffer.from(render.rgb), { raw: { width: render.width, height: render.height, channels: 3 } }).png().toFile(join(dir, `${name}.png`));
-  const mm = new Uint16Array(render.width * render.height);
-  for (let i = 0; i < mm.length; i++) mm[i] = Math.round(render.depthM[i] * 1000);
-  await sharp(mm, { raw: { width: render.width, height: render.height, channels: 1 } }).toColourspace("grey16").png().toFile(join(dir, `${name}-depth.png`));
-  const objects = [];
-  for (const o of render.objects.filter((x) => x.box2d)) {
-    const mask = maskOf(render, o.index);
-    await sharp(Buffer.from(mask.map((v) => (v ? 255 : 0))), { raw: { width: render.width, height: render.height, channels: 1 } }).png().toFile(join(dir, `${name}.mask-${o.index}.png`));
-    objects.push({ label: o.label, box2d: o.box2d, mask: `${name}.mask-${o.index}.png` });
-  }
-  await writeFile(join(dir, `${name}.objects.json`), JSON.stringify({ objects }));
-}
 
 beforeAll(async () => {
   if (!existsSync(FIXTURES)) throw new Error(`the synth tests need ../shared/fixtures/rgbd (looked in ${FIXTURES}); it is missing`);
