@@ -3,14 +3,9 @@
 // retries; pass your own to resume across restarts, as `spatial synth` does).
 import { BatchItemQaResponse, BatchItemsResponse, BatchView, CreateBatchResponse, UploadView, type BatchEvent, type BatchItemView, type CreateBatchBody, type OutputFormat as DatasetFormat } from "@spatial/shared/protocol";
 import { followBatchEvents } from "./events.js";
-import type { Transport } from "./transport.js";
-
-export interface Signal {
-  signal?: AbortSignal;
-}
+import { withSignal, type Signal, type Transport } from "./transport.js";
 
 const batchPath = (id: string) => `/v1/batches/${encodeURIComponent(id)}`;
-const withSignal = (o?: Signal) => (o?.signal ? { signal: o.signal } : {});
 
 /** Which dataset files make up each format (report.json and README.md come with every batch). */
 export const FORMAT_FILES: Record<DatasetFormat, (path: string) => boolean> = {

@@ -9,7 +9,9 @@ import { followEvents, type EventOf, type EventsOptions, type EventType, type Te
 import { retryPolicy, type RetryOptions } from "./retry.js";
 import { batchApi } from "./batches.js";
 import { rewardApi } from "./rewards.js";
-import { createTransport } from "./transport.js";
+import { createTransport, withSignal, type Signal } from "./transport.js";
+
+export type { Signal } from "./transport.js";
 
 export interface ClientOptions {
   baseUrl: string;
@@ -44,13 +46,8 @@ export interface JobSummary {
   error?: { code: string; message: string };
 }
 
-export interface Signal {
-  signal?: AbortSignal;
-}
-
 const asBlob = (data: Blob | Uint8Array, type: string) => (data instanceof Blob ? data : new Blob([data as Uint8Array<ArrayBuffer>], { type }));
 const jobPath = (id: string) => `/v1/jobs/${encodeURIComponent(id)}`;
-const withSignal = (o?: Signal) => (o?.signal ? { signal: o.signal } : {});
 
 export function createClient(options: ClientOptions) {
   const transport = createTransport({ baseUrl: options.baseUrl, apiKey: options.apiKey, fetch: options.fetch ?? ((...a) => fetch(...a)), retry: retryPolicy(options.retry) });

@@ -5,11 +5,7 @@
 import type { EventOf } from "./events.js";
 import type { InputObject, Intrinsics, JobView, RewardThresholds } from "@spatial/shared/protocol";
 import { JobFailedError } from "./errors.js";
-import type { Transport } from "./transport.js";
-
-export interface Signal {
-  signal?: AbortSignal;
-}
+import { withSignal, type Signal, type Transport } from "./transport.js";
 
 export interface RewardFrame {
   image: Blob | Uint8Array;
@@ -68,7 +64,6 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 }
 
 export function rewardApi({ transport, upload, events }: Deps) {
-  const withSignal = (o?: Signal) => (o?.signal ? { signal: o.signal } : {});
   const api = {
     /** Uploads the frames and starts the sequence (answered at once; follow it with `follow`). */
     async create(input: RewardInput): Promise<CreatedReward> {

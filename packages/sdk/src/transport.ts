@@ -5,6 +5,14 @@
 import { ConnectionError, errorFromResponse } from "./errors.js";
 import { backoffMs, parseRetryAfterMs, RETRYABLE_STATUSES, sleep, type RetryPolicy } from "./retry.js";
 
+/** Every call takes an AbortSignal. */
+export interface Signal {
+  signal?: AbortSignal;
+}
+
+/** The request option that carries the caller's signal, if any. */
+export const withSignal = (o?: Signal): { signal?: AbortSignal } => (o?.signal ? { signal: o.signal } : {});
+
 export interface TransportOptions {
   baseUrl: string;
   apiKey?: string;
