@@ -21,16 +21,21 @@ export function exitCodeOf(error: unknown): number {
   return EXIT.internal;
 }
 
-function perceiveOptions(command: Command): Command {
+/** Where a command's pipeline runs: in this process (--local, on --device with --model-dir) or on --server. */
+function whereToRun(command: Command, local = "run the pipeline in this process, no server"): Command {
   return command
+    .option("--local", local)
+    .option("--server <url>", "the Spatial API to use (default: SPATIAL_API_URL)")
+    .addOption(new Option("--device <device>", "where models run").default("cpu"))
+    .option("--model-dir <dir>", "where models are installed (default: SPATIAL_MODEL_DIR or <repo>/models)");
+}
+
+function perceiveOptions(command: Command): Command {
+  return whereToRun(command
     .option("--depth <png>", "depth map (16-bit PNG; 0 = no reading)")
     .option("--depth-scale <units>", "depth units per metre", "1000")
     .option("--intrinsics <fx,fy,cx,cy>", "camera intrinsics in pixels")
-    .option("--objects <json>", "your own labelled boxes (and masks) instead of detection")
-    .option("--local", "run the pipeline in this process, no server")
-    .option("--server <url>", "the Spatial API to use (default: SPATIAL_API_URL)")
-    .addOption(new Option("--device <device>", "where models run").default("cpu"))
-    .option("--model-dir <dir>", "where models are installed (default: SPATIAL_MODEL_DIR or <repo>/models)")
+    .option("--objects <json>", "your own labelled boxes (and masks) instead of detection"))
     .option("--json", "machine-readable output");
 }
 
@@ -51,33 +56,25 @@ export function buildProgram(): Command {
     .option("--vlm-model <name>", "its model, e.g. SpaceQwen2.5-VL-3B-Instruct (or SPATIAL_VLM_MODEL)")
     .action(async (image: string, questions: string[], options: PerceiveCliOptions) => runAsk(image, questions, options));
 
-  program.command("synth").argument("<input>", "a directory of images, a file of URLs or paths (one a line), or a manifest.jsonl")
+  whereToRun(program.command("synth").argument("<input>", "a directory of images, a file of URLs or paths (one a line), or a manifest.jsonl")
     .description("turn images into a spatial VQA dataset (scenes, QA pairs, LLaVA, ShareGPT, Parquet); a rerun with the same --out resumes")
     .requiredOption("--out <dir>", "where the dataset files (and the resume state) go")
     .option("--formats <list>", "comma-separated: jsonl, llava, sharegpt, parquet, pointclouds", DEFAULT_FORMATS)
     .option("--per-family <n>", "QA pairs per family and form (default 3)")
-    .option("--seed <n>", "seed of the question draw", "0")
-    .option("--local", "run the pipeline on this machine's cores, no server")
+    .option("--seed <n>", "seed of the question draw", "0"), "run the pipeline on this machine's cores, no server")
     .option("--workers <n>", "perception threads with --local (default: cores, at most 4)")
-    .option("--server <url>", "the Spatial API to use (default: SPATIAL_API_URL)")
     .option("--webhook <url>", "with the server: the batch's events go to this URL (Standard Webhooks)")
-    .addOption(new Option("--device <device>", "where models run").default("cpu"))
-    .option("--model-dir <dir>", "where models are installed (default: SPATIAL_MODEL_DIR or <repo>/models)")
     .option("--json", "print the summary as JSON")
     .action(async (input: string, options: SynthCliOptions) => runSynth(input, options));
 
-  program.command("reward").argument("<frames...>", "a directory of frames (name order; depth_N.png and objects_N.json beside them), or the frame files in order")
+  whereToRun(program.command("reward").argument("<frames...>", "a directory of frames (name order; depth_N.png and objects_N.json beside them), or the frame files in order")
     .description("dense reward and success per frame of a robot episode: --task \"put the apple in the bowl\"")
     .requiredOption("--task <words>", "the goal, naming the objects: \"move the gripper to the can\", \"put the cup left of the plate\", \"lift the block 10 cm\"")
     .option("--depth-dir <dir>", "where the frames' depth maps are (depth_N.png or N.png; default: beside the frames)")
     .option("--depth-scale <units>", "depth units per metre", "1000")
     .option("--intrinsics <fx,fy,cx,cy>", "camera intrinsics in pixels (one camera for every frame)")
     .option("--success-m <m>", "success when the measured quantity is within this of its goal (default 0.03)")
-    .option("--hysteresis-m <m>", "success turns off only this much further out (default 0.03)")
-    .option("--local", "run the pipeline in this process, no server")
-    .option("--server <url>", "the Spatial API to use (default: SPATIAL_API_URL)")
-    .addOption(new Option("--device <device>", "where models run").default("cpu"))
-    .option("--model-dir <dir>", "where models are installed (default: SPATIAL_MODEL_DIR or <repo>/models)")
+    .option("--hysteresis-m <m>", "success turns off only this much further out (default 0.03)"))
     .option("--json", "one JSON object a line: the task, then each frame")
     .action(async (frames: string[], options: RewardCliOptions) => runReward(frames, options));
 
