@@ -111,12 +111,16 @@ describe("hostile input through the edge and a real runner", () => {
       const encoded = new Response(form);
       const bytes = Buffer.from(await encoded.arrayBuffer());
       const { status, text } = await new Promise<{ status: number; text: string }>((settle) => {
-        const req = request(`${base}/v1/jobs`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": encoded.headers.get("content-type")!, "content-length": bytes.length } }, (res) => {
+        const req = request(`${base}/v1/jobs`, { method: "POST", agent: false, headers: { authorization: `Bearer ${key}`, "content-type": encoded.headers.get("content-type")!, "content-length": bytes.length } }, (res) => {
           let body = "";
           res.on("data", (d: Buffer) => (body += d.toString()));
           res.on("end", () => settle({ status: res.statusCode ?? 0, text: body }));
           res.on("error", () => settle({ status: res.statusCode ?? 0, text: "" }));
         });
+        // A 413 can arrive while the body is still being written; the reset of that write can then
+        // surface on the socket after the request has let go of it, where nothing listens. This
+        // listener owns those late socket errors (the request's own error event still settles).
+        req.on("socket", (socket) => socket.on("error", () => undefined));
         req.on("error", (err: NodeJS.ErrnoException) => {
           expect(String(err.code ?? err.message)).toMatch(/ECONNRESET|EPIPE|socket|closed|terminated/i);
           settle({ status: 0, text: "" });
