@@ -1,4 +1,4 @@
-// `npm run bench`: every benchmark, one after another (`-- --only=geometry|perception|real3d|service|reasoning|dashboard|hardening|batch|reward` for one).
+// `npm run bench`: every benchmark, one after another (`-- --only=geometry|perception|real3d|service|reasoning|dashboard|hardening|batch|reward|colors` for one).
 // Exit code: non-zero when a bench cannot run (e.g. ../shared is missing); with `--strict`, also
 // when an agreement check against the reference implementation fails.
 import { BenchSetupError, runGeometryBench } from "./geometry.js";
@@ -11,6 +11,7 @@ import { runReal3dBench } from "./real3d.js";
 import { runReasoningBench } from "./reasoning.js";
 import { runServiceBench } from "./service.js";
 import { runRewardBench } from "./reward.js";
+import { runColorsBench } from "./colors.js";
 
 const strict = process.argv.includes("--strict");
 
@@ -28,6 +29,7 @@ try {
     await runBatchServiceBench();
   }
   if (!only || only === "reward") await runRewardBench();
+  if (!only || only === "colors") await runColorsBench();
   if (strict && geometry?.allPass === false) {
     console.error("bench: an agreement check failed (--strict)");
     process.exitCode = 1;

@@ -4,7 +4,7 @@
 //   the hue angle and the ratio chroma / lightness ("saturation" here) do not change under shading.
 //   Hue bands and the grey test use those two; lightness only separates pairs people tell apart by
 //   it (white / gray / black, pink / red, brown / orange) and is read from the lit part of the
-//   object (`litRgb`), so a lit white box is "white", not the gray of its shaded sides.
+//   object (`objectRgb`), so a lit white box is "white", not the gray of its shaded sides.
 // Band edges (OKLCH hue, degrees) were set from the CSS named colours of each basic name; the test
 // checks shades of every name.
 import type { Rgb } from "./scene-graph.js";
@@ -42,6 +42,8 @@ export function oklch([r8, g8, b8]: readonly number[]): Oklch {
 const GREY_SATURATION = 0.06;
 /** …and so does any colour this close to the grey axis (near-blacks tinted by a few levels). */
 const GREY_CHROMA = 0.025;
+/** Below this chroma / lightness a dark red or orange reads as brown (CSS maroon is 0.41, a dark walnut 0.08). */
+const BROWN_SATURATION = 0.13;
 /** Lit lightness above which a grey is "white", below which "black". */
 const WHITE_L = 0.82;
 const BLACK_L = 0.33;
@@ -51,6 +53,9 @@ export function colorName(rgb: Rgb): BasicColor {
   if (l < 0.12) return "black";
   const saturation = c / l;
   if (saturation < GREY_SATURATION || c < GREY_CHROMA) return l > WHITE_L ? "white" : l < BLACK_L ? "black" : "gray";
+  // Dark, weakly saturated reds and oranges are the browns of wood and leather (mahogany, walnut):
+  // people call those brown, and keep "red" for a saturated red however dark (a maroon car).
+  if ((h >= 345 || h < 75) && l < 0.6 && saturation < BROWN_SATURATION) return "brown";
   if (h >= 345 || h < 15) return l >= 0.5 ? "pink" : "red";
   if (h < 38) return l >= 0.75 && saturation < 0.22 ? "pink" : "red";
   // Brown is dark or greyish orange / yellow (tan included).
@@ -65,18 +70,68 @@ export function colorName(rgb: Rgb): BasicColor {
 
 /** Mean RGB over the pixels where `mask` is non-zero (or over the whole box when there is no mask). */
 export function meanRgb(rgb: Uint8Array, width: number, box2d: readonly number[], mask?: Uint8Array): Rgb | undefined {
-  return litRgb(rgb, width, box2d, mask, 0);
+  const pixels = objectPixels(rgb, width, box2d, mask);
+  if (pixels.length === 0) return undefined;
+  let r = 0, g = 0, b = 0;
+  for (const i of pixels) { r += rgb[i * 3]; g += rgb[i * 3 + 1]; b += rgb[i * 3 + 2]; }
+  const n = pixels.length;
+  return [Math.round(r / n), Math.round(g / n), Math.round(b / n)];
 }
 
-/** Share of an object's pixels, brightest first, that `litRgb` averages by default. */
-export const LIT_SHARE = 0.25;
+/**
+ * The lit part's lightness: the luminance this share of the object's pixels lies below. A quantile,
+ * not the mean of the brightest pixels, so a few highlights cannot move it; above the median, so
+ * shaded sides and contact shadows do not darken a white box to gray.
+ */
+export const LIT_QUANTILE = 0.75;
+/**
+ * Pixels brighter than this quantile are left out of the chromaticity: specular highlights,
+ * reflections of the sky and clipped pixels carry the light's colour, not the object's.
+ */
+export const HIGHLIGHT_QUANTILE = 0.9;
+
+const LINEAR = Float64Array.from({ length: 256 }, (_, c8) => linear(c8));
+const LUMA_BINS = 1024;
 
 /**
- * Mean RGB of the lit part of an object: the brightest `litShare` of its mask pixels by luma (all
- * of them when `litShare` is 0). Shaded sides and contact shadows darken a colour without changing
- * what a person calls it, so naming reads the lit part.
+ * The colour a person would name an object by: its chromaticity (linear-light mean, highlights
+ * left out) at the lightness of its lit part (`LIT_QUANTILE`). Shading scales linear RGB, so the
+ * mean's chromaticity is the surface's and only its lightness needs the lit part. Measured on
+ * hand-named objects of real photos (`npm run bench -- --only=colors`).
  */
-export function litRgb(rgb: Uint8Array, width: number, box2d: readonly number[], mask?: Uint8Array, litShare = LIT_SHARE): Rgb | undefined {
+export function objectRgb(rgb: Uint8Array, width: number, box2d: readonly number[], mask?: Uint8Array): Rgb | undefined {
+  const pixels = objectPixels(rgb, width, box2d, mask);
+  if (pixels.length === 0) return undefined;
+  const lumaOf = (i: number) => 0.2126 * LINEAR[rgb[i * 3]] + 0.7152 * LINEAR[rgb[i * 3 + 1]] + 0.0722 * LINEAR[rgb[i * 3 + 2]];
+  const bin = (luma: number) => Math.min(LUMA_BINS - 1, Math.floor(luma * LUMA_BINS));
+  // A histogram of linear luminance gives both quantiles without sorting.
+  const histogram = new Uint32Array(LUMA_BINS);
+  for (const i of pixels) histogram[bin(lumaOf(i))]++;
+  const quantileBin = (q: number) => {
+    const wanted = Math.min(pixels.length, Math.floor(q * pixels.length) + 1);
+    for (let level = 0, seen = 0; level < LUMA_BINS; level++) if ((seen += histogram[level]) >= wanted) return level;
+    return LUMA_BINS - 1;
+  };
+  const litLuma = (quantileBin(LIT_QUANTILE) + 0.5) / LUMA_BINS;
+  const highlightBin = quantileBin(HIGHLIGHT_QUANTILE);
+  let r = 0, g = 0, b = 0;
+  for (const i of pixels) {
+    if (bin(lumaOf(i)) > highlightBin) continue;
+    r += LINEAR[rgb[i * 3]]; g += LINEAR[rgb[i * 3 + 1]]; b += LINEAR[rgb[i * 3 + 2]];
+  }
+  const meanLuma = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  if (meanLuma <= 0) return [0, 0, 0];
+  const k = litLuma / meanLuma;
+  return [toSrgb8(r * k), toSrgb8(g * k), toSrgb8(b * k)];
+}
+
+function toSrgb8(c: number): number {
+  const v = Math.min(1, Math.max(0, c));
+  return Math.round(255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.4) - 0.055));
+}
+
+/** Pixel indices inside the box where `mask` is non-zero (all of the box without a mask). */
+function objectPixels(rgb: Uint8Array, width: number, box2d: readonly number[], mask?: Uint8Array): number[] {
   const x1 = Math.max(0, Math.floor(box2d[0])), y1 = Math.max(0, Math.floor(box2d[1]));
   const height = rgb.length / 3 / width;
   const x2 = Math.min(width, Math.ceil(box2d[2])), y2 = Math.min(height, Math.ceil(box2d[3]));
@@ -84,27 +139,8 @@ export function litRgb(rgb: Uint8Array, width: number, box2d: readonly number[],
   for (let y = y1; y < y2; y++) {
     for (let x = x1; x < x2; x++) {
       const i = y * width + x;
-      if (mask && mask[i] === 0) continue;
-      pixels.push(i);
+      if (!mask || mask[i] !== 0) pixels.push(i);
     }
   }
-  if (pixels.length === 0) return undefined;
-  // A luma histogram finds the brightness above which the lit share lies, without sorting.
-  const luma = (i: number) => Math.round(0.2126 * rgb[i * 3] + 0.7152 * rgb[i * 3 + 1] + 0.0722 * rgb[i * 3 + 2]);
-  let threshold = 0;
-  if (litShare > 0) {
-    const histogram = new Uint32Array(256);
-    for (const i of pixels) histogram[luma(i)]++;
-    const wanted = Math.max(1, Math.round(pixels.length * litShare));
-    for (let level = 255, seen = 0; level >= 0; level--) {
-      seen += histogram[level];
-      if (seen >= wanted) { threshold = level; break; }
-    }
-  }
-  let r = 0, g = 0, b = 0, n = 0;
-  for (const i of pixels) {
-    if (litShare > 0 && luma(i) < threshold) continue;
-    r += rgb[i * 3]; g += rgb[i * 3 + 1]; b += rgb[i * 3 + 2]; n++;
-  }
-  return [Math.round(r / n), Math.round(g / n), Math.round(b / n)];
+  return pixels;
 }
