@@ -7,3 +7,4 @@ export * from "./grounding.js";
 export * from "./vlm.js";
 export * from "./answer-backends.js";
 export type { ChatFetch } from "./chat-fetch.js";
+export * from "./vlm-check.js";

@@ -39,6 +39,16 @@ describe("askVlm against a local chat-completions server", () => {
     expect(system).toMatch(/obj-6–obj-7: centres 0\.42 m apart, gap [0-9.]+ m; obj-6 is left of, above, behind obj-7/);
   });
 
+  it("holds the reply's lengths and relations to the measurements: a contradiction is said in the answer, each claim is a check step", async () => {
+    // The laptop [obj-6] is left of, above and behind the phone [obj-7], their centres 0.42 m apart.
+    server.reply = () => completion("The laptop [obj-6] is right of the phone [obj-7]. They are about 40 cm apart.");
+    const result = await askVlm("How do the laptop and the phone sit?", O, image, { baseUrl: server.baseUrl, model: "m" });
+    expect(result.ok).toBe(true);
+    expect(result.answer.text).toBe('The laptop [obj-6] is right of the phone [obj-7]. They are about 40 cm apart. (Checked against the measurements, this disagrees: "right of" for obj-6 and obj-7, measured obj-6 is left of obj-7.)');
+    expect(result.answer.trace?.map((s) => s.op)).toEqual(["vlm", "check", "check"]);
+    expect(result.answer.trace?.[2].detail).toMatch(/"40 cm" \(obj-6–obj-7\): agrees with the measurements \(centres 0\.42 m apart\)/);
+  });
+
   it("cites only ids the graph has", async () => {
     server.reply = () => completion("Probably [obj-99], next to [obj-7] and [obj-5].");
     const result = await askVlm("q", O, image, { baseUrl: server.baseUrl, model: "m" });

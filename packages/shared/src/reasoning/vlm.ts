@@ -5,12 +5,15 @@
 // tell. Its reply is the model's own words: a "text" answer with no structured value, marked as
 // the VLM's (the caller labels it `source: "vlm"`), never as measured. Every failure — timeout,
 // non-2xx, a body that is not a chat completion — becomes an error answer, never a throw or a hang.
+// Its lengths and relations are then checked against the measurements (vlm-check.ts): each claim
+// is a "check" step of the trace, and a contradiction is said at the end of the answer's text.
 // Workers-safe: fetch, AbortSignal and btoa only.
 import { z } from "zod";
 import type { Answer } from "../spatial/answer.js";
 import type { SceneGraph } from "../spatial/scene-graph.js";
 import { chatCompletionsUrl, globalChatFetch, type ChatFetch } from "./chat-fetch.js";
 import { groundingFacts } from "./grounding.js";
+import { checkSteps, checkVlmReply, contradictionNote } from "./vlm-check.js";
 
 export const VlmConfig = z.object({
   /** e.g. "http://127.0.0.1:8000/v1" (vLLM), "http://localhost:11434/v1" (Ollama). */
@@ -34,6 +37,8 @@ export type VlmResult = { ok: true; answer: Answer } | { ok: false; error: strin
 
 /** A reply longer than this is cut (a runaway model must not fill the answer line). */
 const MAX_REPLY_CHARS = 4000;
+/** Claim checks kept in the trace (a long reply must not crowd it). */
+const MAX_CHECK_STEPS = 20;
 /** Longest error body quoted back. */
 const MAX_ERROR_QUOTE = 200;
 
@@ -145,13 +150,19 @@ export async function askVlm(question: string, graph: SceneGraph, image: VlmImag
   const text = contentText(completion.data.choices[0]!.message.content).trim().slice(0, MAX_REPLY_CHARS);
   if (!text) return errorResult(config, "its reply is empty");
   const objectIds = citedIds(text, graph);
+  // Its lengths and relations are held to the measurements: a contradiction is said in the answer.
+  const checks = checkVlmReply(text, graph);
+  const note = contradictionNote(checks);
   return {
     ok: true,
     answer: {
-      text,
+      text: note ? `${text} ${note}` : text,
       type: "text",
       objectIds,
-      trace: [{ op: "vlm", detail: `answered by the vision-language model ${config.model}, grounded in the scene's measurements; its words are not a measurement`.slice(0, 2000), objectIds }],
+      trace: [
+        { op: "vlm", detail: `answered by the vision-language model ${config.model}, grounded in the scene's measurements; its words are not a measurement`.slice(0, 2000), objectIds },
+        ...checkSteps(checks).slice(0, MAX_CHECK_STEPS),
+      ],
     },
   };
 }

@@ -1,0 +1,143 @@
+// Checks a VLM's reply against the measurements it was grounded in. The prompt asks the model to
+// stay consistent with the scene facts; this verifies it did, claim by claim, so a reply that
+// contradicts a measurement says so instead of passing for one. Checked, per sentence, against the
+// objects the sentence cites by id (the prompt asks for "[obj-N]"):
+// - lengths ("1.5 m", "about 60 cm", "5 feet 3 inches"): with two objects cited, the pair's centre
+//   distance, gap and each one's size; with one, its distance from the camera and its size;
+// - positional relations between two cited objects ("[obj-0] is left of [obj-1]"): the same rule
+//   (relationSign) the query programs use; a relation too close to call is not a contradiction.
+// A length agrees when it is within LENGTH_TOLERANCE of some candidate measurement (models round:
+// "about 1.5 m" for 1.38 m is fair). A sentence that cites none but opens with a pronoun ("They are
+// 2 m apart") is about the previous sentence's objects; other lengths citing no object are left
+// unchecked: there is nothing to hold them to.
+import { measure } from "../spatial/measurements.js";
+import { relationSign } from "../spatial/relations.js";
+import type { Relation } from "../spatial/families.js";
+import type { SceneGraph, SceneObject } from "../spatial/scene-graph.js";
+import type { TraceStep } from "../spatial/program/schema.js";
+
+/** A claimed length agrees with a measurement within 20 % of it, or 5 cm for small things. */
+const LENGTH_TOLERANCE = { relative: 0.2, absoluteM: 0.05 };
+
+const UNIT_M: Array<[RegExp, number]> = [
+  [/^(?:m|meters?|metres?)$/i, 1],
+  [/^(?:cm|centimeters?|centimetres?)$/i, 0.01],
+  [/^(?:mm|millimeters?|millimetres?)$/i, 0.001],
+  [/^(?:ft|feet|foot)$/i, 0.3048],
+  [/^(?:inch|inches)$/i, 0.0254],
+  [/^(?:yards?|yd)$/i, 0.9144],
+];
+// "in" is left out as a unit: "2 in the corner" is not two inches.
+const LENGTH_RE = /(\d+(?:\.\d+)?)\s*(meters?|metres?|m|centimeters?|centimetres?|cm|millimeters?|millimetres?|mm|feet|foot|ft|inches|inch|yards?|yd)\b(?:\s+(?:and\s+)?(\d+(?:\.\d+)?)\s*(?:inches|inch)\b)?/gi;
+
+const RELATION_PHRASES: Array<[RegExp, Relation]> = [
+  [/\b(?:to the )?left of\b/i, "left"],
+  [/\b(?:to the )?right of\b/i, "right"],
+  [/\bin front of\b|\bcloser to the camera than\b|\bnearer (?:to )?the camera than\b/i, "in_front"],
+  [/\bbehind\b|\bfarther (?:from|away from) the camera than\b|\bfurther (?:from|away from) the camera than\b/i, "behind"],
+  [/\babove\b|\bhigher than\b|\bon top of\b/i, "above"],
+  [/\bbelow\b|\bbeneath\b|\bunder\b|\blower than\b/i, "below"],
+];
+
+/** A sentence that starts by referring back ("They are…", "It is…"). */
+const PRONOUN_START = /^(?:they|it|them|these|those|both|the two|this|that|its|their)\b/i;
+
+const RELATION_WORDS: Partial<Record<Relation, string>> = { left: "left of", right: "right of", in_front: "in front of", behind: "behind", above: "above", below: "below" };
+const OPPOSITE: Partial<Record<Relation, Relation>> = { left: "right", right: "left", in_front: "behind", behind: "in_front", above: "below", below: "above" };
+
+export interface ClaimCheck {
+  /** The claim as written ("1.5 m", "left of"). */
+  claim: string;
+  objectIds: string[];
+  consistent: boolean;
+  /** What was measured, in words ("centres 1.38 m apart, gap 0.92 m"). */
+  measured: string;
+}
+
+const m = (x: number) => `${x.toFixed(2)} m`;
+
+function unitM(word: string): number {
+  return UNIT_M.find(([re]) => re.test(word))?.[1] ?? NaN;
+}
+
+/** Candidate measurements a length stated about these objects may mean, with their words. */
+function lengthFacts(graph: SceneGraph, objects: readonly SceneObject[]): Array<{ valueM: number; words: string; main?: true }> {
+  const facts: Array<{ valueM: number; words: string; main?: true }> = [];
+  const size = (o: SceneObject) => {
+    facts.push({ valueM: o.box.widthM, words: `${o.id} ${m(o.box.widthM)} wide` }, { valueM: o.box.heightM, words: `${o.id} ${m(o.box.heightM)} tall` }, { valueM: o.box.lengthM, words: `${o.id} ${m(o.box.lengthM)} deep` });
+  };
+  if (objects.length >= 2) {
+    const [a, b] = objects;
+    for (const family of ["distance", "gap"] as const) {
+      const result = measure(graph, family, a, b);
+      if ("valueM" in result) facts.push({ valueM: result.valueM, words: family === "distance" ? `centres ${m(result.valueM)} apart` : `gap ${m(result.valueM)}`, main: true });
+    }
+    size(a);
+    size(b);
+  } else if (objects.length === 1) {
+    const [o] = objects;
+    const fromCameraM = Math.hypot(o.centerCam[0], o.centerCam[1], o.centerCam[2]);
+    facts.push({ valueM: fromCameraM, words: `${o.id} ${m(fromCameraM)} from the camera`, main: true });
+    size(o);
+  }
+  return facts;
+}
+
+function sentencesOf(text: string): string[] {
+  return text.split(/(?<=[.!?;])\s+|\n+/).map((s) => s.trim()).filter(Boolean);
+}
+
+/** Every checkable claim of the reply, each with whether the measurements bear it out. */
+export function checkVlmReply(text: string, graph: SceneGraph): ClaimCheck[] {
+  const byId = new Map(graph.objects.filter((o) => o.pointCount > 0).map((o) => [o.id, o]));
+  const checks: ClaimCheck[] = [];
+  let previous: SceneObject[] = [];
+  for (const sentence of sentencesOf(text)) {
+    let cited = [...new Set([...sentence.matchAll(/\bobj-\d+\b/g)].map((x) => x[0]))].map((id) => byId.get(id)).filter((o): o is SceneObject => !!o);
+    // "They are 1.2 m apart." refers back to the objects of the sentence before.
+    if (cited.length === 0 && PRONOUN_START.test(sentence)) cited = previous;
+    if (cited.length === 0) continue;
+    previous = cited;
+    const objectIds = cited.slice(0, 2).map((o) => o.id);
+    const facts = lengthFacts(graph, cited.slice(0, 2));
+    for (const match of sentence.matchAll(LENGTH_RE)) {
+      const claimedM = Number(match[1]) * unitM(match[2]) + (match[3] ? Number(match[3]) * 0.0254 : 0);
+      if (!Number.isFinite(claimedM)) continue;
+      const agreeing = facts.find((f) => Math.abs(claimedM - f.valueM) <= Math.max(LENGTH_TOLERANCE.absoluteM, LENGTH_TOLERANCE.relative * f.valueM));
+      // Agreeing: the measurement it matches. Not: the main ones (how far apart, how far away).
+      const measured = agreeing ? agreeing.words : facts.filter((f) => f.main).map((f) => f.words).join(", ");
+      checks.push({ claim: match[0], objectIds, consistent: !!agreeing, measured });
+    }
+    if (cited.length === 2) {
+      // The relation between the two ids: the phrase must sit between them ("[obj-0] is left of [obj-1]").
+      const first = sentence.indexOf(cited[0].id), second = sentence.indexOf(cited[1].id, first + 1);
+      const between = second > first ? sentence.slice(first + cited[0].id.length, second) : "";
+      const found = RELATION_PHRASES.find(([re]) => re.test(between));
+      if (found && !/\bnot\b|n't\b/i.test(between)) {
+        const [re, relation] = found;
+        const sign = relationSign(relation, cited[0], cited[1]);
+        if (sign !== 0) {
+          const holds = sign > 0;
+          checks.push({ claim: between.match(re)![0], objectIds, consistent: holds, measured: `${cited[0].id} is ${RELATION_WORDS[holds ? relation : OPPOSITE[relation]!]} ${cited[1].id}` });
+        }
+      }
+    }
+  }
+  return checks;
+}
+
+/** The checks as trace steps, one per claim. */
+export function checkSteps(checks: readonly ClaimCheck[]): TraceStep[] {
+  return checks.map((c) => ({
+    op: "check",
+    detail: `"${c.claim}" (${c.objectIds.join("–")}): ${c.consistent ? "agrees with" : "contradicts"} the measurements (${c.measured})`.slice(0, 2000),
+    objectIds: c.objectIds,
+  }));
+}
+
+/** A sentence to append to a reply that contradicts the measurements; empty when none does. */
+export function contradictionNote(checks: readonly ClaimCheck[]): string {
+  const wrong = checks.filter((c) => !c.consistent);
+  if (wrong.length === 0) return "";
+  return `(Checked against the measurements, this disagrees: ${wrong.map((c) => `"${c.claim}" for ${c.objectIds.join(" and ")}, measured ${c.measured}`).join("; ")}.)`;
+}
