@@ -167,8 +167,11 @@ describe("the dashboard", () => {
     const firstSuccess = episode.frames.findIndex((f) => f.truthGapM <= 0.03);
     expect(await page.locator(".reward-summary").textContent()).toContain(`success since frame ${firstSuccess + 1}`);
     expect(await page.locator(".reward-chart rect.success").count()).toBe(episode.frames.length - firstSuccess);
-    // The job's image and scene are the last frame's: the block beside the can, both boxed.
+    // The job's image and scene are the last frame's: the block beside the can, both boxed, its
+    // depth map drawn and its objects' points in the 3D view.
     await waitForCanvasCount(page, "photo", "boxes", 15_000);
+    await page.locator(".depth-view canvas").waitFor({ timeout: 15_000 });
+    await waitForCanvasCount(page, "scene3d", "points", 15_000);
     const table = await page.locator(".scene-table").textContent();
     expect(table).toContain("block");
     expect(table).toContain("can");

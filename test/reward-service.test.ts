@@ -125,6 +125,16 @@ describe("reward sequences through the edge and real runners", () => {
     expect(stored.job.status).toBe("completed");
     expect(stored.frames.map((f) => [f.frame, f.reward, f.success])).toEqual(rewards.map((r) => [r.frame, r.reward, r.success]));
     expect((stored.job.scene as { objects: unknown[] }).objects).toHaveLength(2);
+    // …and with its depth map and point clouds, as a one-image job has them: readable, the right size.
+    const results = [];
+    for await (const e of client.events(jobId, { types: ["perception.depth", "scene.pointcloud"] })) results.push(e);
+    const depth = results.find((e) => e.type === "perception.depth");
+    expect(depth).toMatchObject({ type: "perception.depth", source: "input", width: 640, height: 480, blob: expect.any(Object) });
+    const map = await client.getDepth(jobId, (depth as { blob: { key: string } }).blob);
+    expect(map.width * map.height).toBe(640 * 480);
+    const clouds = results.filter((e) => e.type === "scene.pointcloud");
+    expect(clouds).toHaveLength(2);
+    for (const c of clouds) expect((await client.getPoints(jobId, (c as { blob: { key: string } }).blob)).length).toBeGreaterThan(0);
     // Another tenant cannot read it.
     expect((await fetch(`${base}/v1/rewards/${jobId}`, { headers: { authorization: `Bearer ${otherKey}` } })).status).toBe(404);
   }, 240_000);

@@ -8,14 +8,14 @@
 // at its next yield; with the thread pool this thread stays free and sees it at once.
 import { setImmediate } from "node:timers/promises";
 import { objectNamesIn } from "@spatial/shared";
-import { EventBody, MAX_RUNNER_MESSAGE_BYTES, PROTOCOL_VERSION, type BlobRef, type HubMessage, type JobSpec, type RunnerMessage } from "@spatial/shared/protocol";
+import { EventBody, MAX_RUNNER_MESSAGE_BYTES, PROTOCOL_VERSION, type HubMessage, type JobSpec, type RunnerMessage } from "@spatial/shared/protocol";
 import type { ObjectObservation } from "@spatial/shared";
 import type { PerceiveRequest, PerceptionPipeline } from "../pipeline/perception.js";
-import { fetchBlob, putBlob } from "./blobs.js";
-import { depthPng, labelPng, POINTS_CONTENT_TYPE } from "./outputs.js";
+import { fetchBlob } from "./blobs.js";
+import { putStageBlobs } from "./stage-blobs.js";
 import { runRewardSequence } from "./reward-run.js";
 import type { AnswerBackends } from "@spatial/shared/reasoning";
-import { answerEvents, depthSourceFor, failureEvent, observationsFromJob, ResultTooLargeError, stageEvents, type StageBlobs } from "./job-events.js";
+import { answerEvents, depthSourceFor, failureEvent, observationsFromJob, ResultTooLargeError, stageEvents } from "./job-events.js";
 
 type Assign = Extract<HubMessage, { type: "job.assign" }>;
 
@@ -145,7 +145,7 @@ export class JobRunner {
     try {
       const blobOptions = { edgeUrl: this.options.edgeUrl, token: this.options.token, signal };
       if (spec.reward) {
-        await runRewardSequence({ spec: { ...spec, reward: spec.reward }, pipeline: this.options.pipeline, blobOptions, signal, emit });
+        await runRewardSequence({ spec: { ...spec, reward: spec.reward }, pipeline: this.options.pipeline, blobOptions, outputs: `out/${spec.jobId}/${job.attempt}`, signal, emit });
         return this.complete(job, emit, started);
       }
       emit({ type: "stage.started", stage: "decode" });
@@ -168,19 +168,8 @@ export class JobRunner {
         // Throwing here is the pipeline's only exit between stages: the next stage never starts.
         signal.throwIfAborted();
         // Big arrays go to the edge's blob store before the events that reference them.
-        const blobs: StageBlobs = {};
         if (partial.image) imageSize = { width: partial.image.width, height: partial.image.height };
-        if (stage === "depth" && partial.depth) blobs.depth = await putBlob(`${outputs}/depth.png`, await depthPng(partial.depth), "image/png", blobOptions);
-        if (stage === "segment" && partial.observations && imageSize && partial.observations.some((o) => o.mask)) {
-          blobs.masks = await putBlob(`${outputs}/masks.png`, await labelPng(partial.observations.map((o) => o.mask), imageSize.width, imageSize.height), "image/png", blobOptions);
-        }
-        if (stage === "lift" && partial.pointsWorld) {
-          const clouds = new Map<string, BlobRef>();
-          for (const [objectId, points] of partial.pointsWorld) {
-            clouds.set(objectId, await putBlob(`${outputs}/points/${objectId}.f32`, new Uint8Array(points.buffer, points.byteOffset, points.byteLength), POINTS_CONTENT_TYPE, blobOptions));
-          }
-          blobs.pointClouds = clouds;
-        }
+        const blobs = await putStageBlobs(stage, partial, imageSize, outputs, blobOptions);
         signal.throwIfAborted();
         const events = stageEvents(stage, stage === "decode" ? fetchMs + ms : ms, partial, { ...context, ...(callerObjects ? { callerObjects } : {}) }, blobs);
         for (const event of events) emit(event);

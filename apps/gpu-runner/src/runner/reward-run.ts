@@ -3,15 +3,17 @@
 // tracked by label and nearest centre), and each frame's reward is streamed the moment it exists.
 // The next frame's files are fetched while the current one is perceived. A re-run attempt (the
 // first runner died) starts again at frame 0 so the tracks are rebuilt the same way; the job room
-// admits only the frames the dead attempt had not streamed. The last frame's scene graph ends the
-// sequence as the job's scene (follow-up questions then ask about the final state).
+// admits only the frames the dead attempt had not streamed. The last frame's results (scene graph,
+// depth, masks, points) end the sequence as the job's (follow-up questions then ask about the
+// final state, and the job's view shows it).
 import { parseRewardTask, RewardTracker, type RewardTask } from "@spatial/shared/reasoning";
 import { COCO_LABELS, objectNamesIn, type ObjectObservation, type SceneGraph } from "@spatial/shared";
 import type { BlobRef, EventBody, InputObject, Intrinsics, JobSpec, RewardObject, RewardSpec, RewardThresholds } from "@spatial/shared/protocol";
-import type { PerceiveRequest, PerceptionPipeline } from "../pipeline/perception.js";
+import type { PerceiveRequest, PerceiveResult, PerceptionPipeline } from "../pipeline/perception.js";
 import { InputError, isInputError } from "../image/errors.js";
 import { fetchBlob, type FetchBlobOptions } from "./blobs.js";
-import { observationsFromJob } from "./job-events.js";
+import { observationsFromJob, stageEvents } from "./job-events.js";
+import { putStageBlobs } from "./stage-blobs.js";
 
 /** A sequence's frames wherever they come from (the edge's blobs on a runner, files for the CLI). */
 export interface RewardSequenceInput {
@@ -29,6 +31,8 @@ export interface RewardRunContext {
   spec: JobSpec & { reward: RewardSpec };
   pipeline: Pick<PerceptionPipeline, "perceive">;
   blobOptions: FetchBlobOptions;
+  /** The attempt's key prefix for the last frame's blobs, `out/<jobId>/<attempt>`. */
+  outputs: string;
   signal: AbortSignal;
   emit: (event: EventBody) => void;
 }
@@ -52,8 +56,12 @@ export function readTask(text: string, graph: SceneGraph, callerLabels: string[]
   return task;
 }
 
-/** A job's sequence on a runner: frames from the edge's blob store; ends with the last frame's scene graph. */
-export async function runRewardSequence({ spec, pipeline, blobOptions, signal, emit }: RewardRunContext): Promise<void> {
+/**
+ * A job's sequence on a runner: frames from the edge's blob store. Ends with the last frame's
+ * results as a one-image job has them (detections, depth map, masks, point clouds, scene graph),
+ * so the job's view — image, boxes, depth, 3D — shows the final state the reward was read from.
+ */
+export async function runRewardSequence({ spec, pipeline, blobOptions, outputs, signal, emit }: RewardRunContext): Promise<void> {
   const { frames, task, thresholds } = spec.reward;
   const fetchOptional = (ref: BlobRef | undefined) => (ref ? fetchBlob(ref, blobOptions) : Promise.resolve(undefined));
   const last = await perceiveRewardSequence({
@@ -64,19 +72,30 @@ export async function runRewardSequence({ spec, pipeline, blobOptions, signal, e
     },
     objectsOf: (i) => frames[i].objects,
   }, pipeline, signal, emit);
-  emit({ type: "scene.graph", graph: last });
+  const lastFrame = frames[frames.length - 1];
+  const context = {
+    depthSource: last.graph.depth.source,
+    answering: false,
+    ...(lastFrame.objects ? { callerObjects: observationsFromJob(lastFrame.objects, last.image) } : {}),
+  };
+  for (const stage of ["detect", "depth", "segment", "lift"] as const) {
+    const blobs = await putStageBlobs(stage, last, last.image, outputs, blobOptions);
+    signal.throwIfAborted();
+    // The results only: a sequence's stages are per frame, and its timings are the frames' `ms`.
+    for (const event of stageEvents(stage, 0, last, context, blobs)) if (event.type !== "stage.started" && event.type !== "stage.completed") emit(event);
+  }
 }
 
 /**
  * Perceives the frames in order and emits `reward.task` then one `reward.frame` per frame; returns
- * the last frame's scene graph. Throws task_objects_not_seen when no frame showed the task's objects.
+ * the last frame's perception (its scene graph, depth, masks, points). Throws task_objects_not_seen when no frame showed the task's objects.
  */
-export async function perceiveRewardSequence(input: RewardSequenceInput, pipeline: Pick<PerceptionPipeline, "perceive">, signal: AbortSignal, emit: (event: RewardEvent) => void): Promise<SceneGraph> {
+export async function perceiveRewardSequence(input: RewardSequenceInput, pipeline: Pick<PerceptionPipeline, "perceive">, signal: AbortSignal, emit: (event: RewardEvent) => void): Promise<PerceiveResult> {
   const { task: text, thresholds, frameCount } = input;
   const callerLabels = Array.from({ length: frameCount }, (_, i) => input.objectsOf(i)?.map((o) => o.label.toLowerCase()) ?? []).flat();
   const queries = [...new Set(objectNamesIn(text))];
   let tracker: RewardTracker | null = null;
-  let last: SceneGraph | null = null;
+  let last: PerceiveResult | null = null;
   let seenPair = false;
   let next = input.loadFrame(0);
   for (let i = 0; i < frameCount; i++) {
@@ -93,13 +112,14 @@ export async function perceiveRewardSequence(input: RewardSequenceInput, pipelin
       ...(input.intrinsics ? { intrinsics: input.intrinsics } : {}),
       ...(objects ? { objects: async (size: { width: number; height: number }): Promise<ObjectObservation[]> => observationsFromJob(objects, size) } : {}),
     };
-    let graph: SceneGraph;
+    let result: PerceiveResult;
     try {
-      ({ graph } = await pipeline.perceive(request, async () => signal.throwIfAborted()));
+      result = await pipeline.perceive(request, async () => signal.throwIfAborted());
     } catch (err) {
       if (isInputError(err)) throw new InputError(err.code, `frames[${i}]: ${err.message}`, { cause: err });
       throw err;
     }
+    const { graph } = result;
     if (!tracker) {
       const task = readTask(text, graph, callerLabels);
       tracker = new RewardTracker(task, thresholds);
@@ -110,10 +130,10 @@ export async function perceiveRewardSequence(input: RewardSequenceInput, pipelin
     seenPair ||= reward.measuredM !== null;
     signal.throwIfAborted();
     emit({ type: "reward.frame", ...reward, ms: Math.round((performance.now() - started) * 10) / 10, objects: rewardObjects(graph, [reward.subjectId, reward.targetId]) });
-    last = graph;
+    last = result;
   }
   if (!seenPair) {
-    const seen = [...new Set(last!.objects.map((o) => o.label))];
+    const seen = [...new Set(last!.graph.objects.map((o) => o.label))];
     throw new InputError("task_objects_not_seen", `task "${text}": its objects were not found together in any frame (the last frame shows ${seen.length ? seen.join(", ") : "no objects"})`);
   }
   return last!;
