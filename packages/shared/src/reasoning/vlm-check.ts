@@ -83,6 +83,12 @@ function lengthFacts(graph: SceneGraph, objects: readonly SceneObject[]): Array<
   return facts;
 }
 
+/** The sentence names (by label, singular or plural) an object of the scene with another label than `cited`'s. */
+function namesAnotherObject(sentence: string, graph: SceneGraph, cited: SceneObject): boolean {
+  const words = sentence.toLowerCase();
+  return graph.objects.some((o) => o.label !== cited.label && new RegExp(`\\b${o.label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}s?\\b`).test(words));
+}
+
 function sentencesOf(text: string): string[] {
   return text.split(/(?<=[.!?;])\s+|\n+/).map((s) => s.trim()).filter(Boolean);
 }
@@ -100,7 +106,10 @@ export function checkVlmReply(text: string, graph: SceneGraph): ClaimCheck[] {
     previous = cited;
     const objectIds = cited.slice(0, 2).map((o) => o.id);
     const facts = lengthFacts(graph, cited.slice(0, 2));
-    for (const match of sentence.matchAll(LENGTH_RE)) {
+    // One object cited but another named without its id ("[obj-3] is 40 cm from the laptop"): the
+    // length may be to that one, which the sentence does not identify. Not checked.
+    const lengthsCheckable = cited.length > 1 || !namesAnotherObject(sentence, graph, cited[0]);
+    for (const match of lengthsCheckable ? sentence.matchAll(LENGTH_RE) : []) {
       const claimedM = Number(match[1]) * unitM(match[2]) + (match[3] ? Number(match[3]) * 0.0254 : 0);
       if (!Number.isFinite(claimedM)) continue;
       const agreeing = facts.find((f) => Math.abs(claimedM - f.valueM) <= Math.max(LENGTH_TOLERANCE.absoluteM, LENGTH_TOLERANCE.relative * f.valueM));
