@@ -41,6 +41,10 @@ describe("checkVlmReply", () => {
     const feet = Math.floor(height / 12), inches = Math.round(height - 12 * feet);
     expect(checkVlmReply(`[obj-0] stands ${feet} feet ${inches} inches tall.`, graph).map((c) => c.consistent)).toEqual([true]);
     expect(checkVlmReply("[obj-0] is 25 m away.", graph).map((c) => c.consistent)).toEqual([false]);
+    // The words after a length say what it is of: the chair's height is not its distance.
+    const heightM = chair.box.heightM;
+    expect(checkVlmReply(`[obj-0] is ${heightM.toFixed(2)} m away.`, graph).map((c) => c.consistent)).toEqual([false]);
+    expect(checkVlmReply(`[obj-0] is ${fromCameraM.toFixed(1)} m tall.`, graph).map((c) => [c.consistent, c.measured])).toEqual([[false, `obj-0 ${heightM.toFixed(2)} m tall`]]);
   });
 
   it("leaves alone what it cannot hold to a measurement: no object cited, a negated or too-close relation, unknown ids", () => {

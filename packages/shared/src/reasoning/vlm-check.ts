@@ -3,7 +3,9 @@
 // contradicts a measurement says so instead of passing for one. Checked, per sentence, against the
 // objects the sentence cites by id (the prompt asks for "[obj-N]"):
 // - lengths ("1.5 m", "about 60 cm", "5 feet 3 inches"): with two objects cited, the pair's centre
-//   distance, gap and each one's size; with one, its distance from the camera and its size;
+//   distance, gap and each one's size; with one, its distance from the camera and its size; the
+//   words after the length narrow it ("… tall": a height, "… wide / long": a horizontal side,
+//   "… apart / away / from": a distance);
 // - positional relations between two cited objects ("[obj-0] is left of [obj-1]"): the same rule
 //   (relationSign) the query programs use; a relation too close to call is not a contradiction.
 // A length agrees when it is within LENGTH_TOLERANCE of some candidate measurement (models round:
@@ -60,24 +62,42 @@ function unitM(word: string): number {
   return UNIT_M.find(([re]) => re.test(word))?.[1] ?? NaN;
 }
 
+/** What a stated length is of, from the words right after it ("2 m apart", "90 cm tall"). */
+type LengthKind = "distance" | "height" | "horizontal" | "any";
+const KIND_CUES: Array<[RegExp, LengthKind]> = [
+  [/^\W*(?:\w+\W+){0,2}?(?:tall|high|in height)\b/i, "height"],
+  [/^\W*(?:\w+\W+){0,2}?(?:wide|across|long|deep|in width|in length|in depth)\b/i, "horizontal"],
+  [/^\W*(?:\w+\W+){0,2}?(?:apart|away|from|between|to|off|behind|in front|left|right|above|below|closer|farther|further|nearer)\b/i, "distance"],
+];
+
+function kindAfter(rest: string): LengthKind {
+  return KIND_CUES.find(([re]) => re.test(rest))?.[1] ?? "any";
+}
+
+interface LengthFact { valueM: number; words: string; kind: Exclude<LengthKind, "any">; main?: true }
+
 /** Candidate measurements a length stated about these objects may mean, with their words. */
-function lengthFacts(graph: SceneGraph, objects: readonly SceneObject[]): Array<{ valueM: number; words: string; main?: true }> {
-  const facts: Array<{ valueM: number; words: string; main?: true }> = [];
+function lengthFacts(graph: SceneGraph, objects: readonly SceneObject[]): LengthFact[] {
+  const facts: LengthFact[] = [];
   const size = (o: SceneObject) => {
-    facts.push({ valueM: o.box.widthM, words: `${o.id} ${m(o.box.widthM)} wide` }, { valueM: o.box.heightM, words: `${o.id} ${m(o.box.heightM)} tall` }, { valueM: o.box.lengthM, words: `${o.id} ${m(o.box.lengthM)} deep` });
+    facts.push(
+      { valueM: o.box.widthM, words: `${o.id} ${m(o.box.widthM)} wide`, kind: "horizontal" },
+      { valueM: o.box.heightM, words: `${o.id} ${m(o.box.heightM)} tall`, kind: "height" },
+      { valueM: o.box.lengthM, words: `${o.id} ${m(o.box.lengthM)} deep`, kind: "horizontal" },
+    );
   };
   if (objects.length >= 2) {
     const [a, b] = objects;
     for (const family of ["distance", "gap"] as const) {
       const result = measure(graph, family, a, b);
-      if ("valueM" in result) facts.push({ valueM: result.valueM, words: family === "distance" ? `centres ${m(result.valueM)} apart` : `gap ${m(result.valueM)}`, main: true });
+      if ("valueM" in result) facts.push({ valueM: result.valueM, words: family === "distance" ? `centres ${m(result.valueM)} apart` : `gap ${m(result.valueM)}`, kind: "distance", main: true });
     }
     size(a);
     size(b);
   } else if (objects.length === 1) {
     const [o] = objects;
     const fromCameraM = Math.hypot(o.centerCam[0], o.centerCam[1], o.centerCam[2]);
-    facts.push({ valueM: fromCameraM, words: `${o.id} ${m(fromCameraM)} from the camera`, main: true });
+    facts.push({ valueM: fromCameraM, words: `${o.id} ${m(fromCameraM)} from the camera`, kind: "distance", main: true });
     size(o);
   }
   return facts;
@@ -112,9 +132,11 @@ export function checkVlmReply(text: string, graph: SceneGraph): ClaimCheck[] {
     for (const match of lengthsCheckable ? sentence.matchAll(LENGTH_RE) : []) {
       const claimedM = Number(match[1]) * unitM(match[2]) + (match[3] ? Number(match[3]) * 0.0254 : 0);
       if (!Number.isFinite(claimedM)) continue;
-      const agreeing = facts.find((f) => Math.abs(claimedM - f.valueM) <= Math.max(LENGTH_TOLERANCE.absoluteM, LENGTH_TOLERANCE.relative * f.valueM));
-      // Agreeing: the measurement it matches. Not: the main ones (how far apart, how far away).
-      const measured = agreeing ? agreeing.words : facts.filter((f) => f.main).map((f) => f.words).join(", ");
+      const kind = kindAfter(sentence.slice(match.index! + match[0].length));
+      const candidates = kind === "any" ? facts : facts.filter((f) => f.kind === kind);
+      const agreeing = candidates.find((f) => Math.abs(claimedM - f.valueM) <= Math.max(LENGTH_TOLERANCE.absoluteM, LENGTH_TOLERANCE.relative * f.valueM));
+      // Agreeing: the measurement it matches. Not: what it was held to (the main ones when it could be anything).
+      const measured = agreeing ? agreeing.words : (kind === "any" ? facts.filter((f) => f.main) : candidates).map((f) => f.words).join(", ");
       checks.push({ claim: match[0], objectIds, consistent: !!agreeing, measured });
     }
     if (cited.length === 2) {
