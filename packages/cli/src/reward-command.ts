@@ -5,6 +5,7 @@
 // objects_012.json ({ "objects": [{ "label", "box2d" }] } or the bare array).
 // --json prints one JSON object a line: first the task as read, then each frame.
 import { readdir, readFile, stat } from "node:fs/promises";
+import { openAsBlob } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { InputObject, type RewardThresholds } from "@spatial/shared/protocol";
 import { parseDevice, PerceptionPipeline, perceiveRewardSequence, type RewardEvent } from "@spatial/gpu-runner";
@@ -126,7 +127,8 @@ export async function runReward(inputs: string[], options: RewardCliOptions): Pr
     if (!apiKey) throw new UsageError("SPATIAL_API_KEY is not set: the server needs an API key (or pass --local)");
     const client = createClient({ baseUrl: server, apiKey });
     try {
-      const loaded = await Promise.all(frames.map(async (f) => ({ image: await readFile(f.image), ...(f.depth ? { depth: await readFile(f.depth) } : {}), ...(f.objects ? { objects: f.objects } : {}) })));
+      // File-backed blobs: a frame is read as it is uploaded (a few at a time), never the whole episode at once.
+      const loaded = await Promise.all(frames.map(async (f) => ({ image: await openAsBlob(f.image), ...(f.depth ? { depth: await openAsBlob(f.depth) } : {}), ...(f.objects ? { objects: f.objects } : {}) })));
       for await (const event of client.rewards.stream({ task, frames: loaded, depthScale, thresholds, ...(intrinsics ? { intrinsics } : {}) })) print(event);
     } catch (e) {
       if (e instanceof ApiError) {
