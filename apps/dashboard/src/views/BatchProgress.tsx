@@ -1,5 +1,5 @@
 // A batch's progress: done / failed / skipped as one stacked bar with the numbers beside it,
-// throughput (items per second since the batch started), the time left at that rate, QA pairs so
+// throughput (items per second over the last minutes of results; queue wait before the first is not counted), the time left at that rate, QA pairs so
 // far, and the dataset files once it completed (downloaded with the API key, then saved).
 import { useState } from "preact/hooks";
 import type { SpatialClient } from "@spatial/sdk";

@@ -1,5 +1,5 @@
 // Reading a batch from D1: its row (tenant-checked), its item counts and the view the API returns.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { batches, batchItems, type BatchRow } from "../db/schema.js";
 import { notFound } from "../http/errors.js";
@@ -22,11 +22,42 @@ export async function itemCounts(db: Db, batchId: string): Promise<ItemCounts> {
   return counts;
 }
 
-/** Items that reached an end, per minute since the batch was created, and the time left at that rate. */
-export function rateOf(row: BatchRow, counts: ItemCounts, now = Date.now()): { imagesPerMinute: number; etaS: number | null } {
+/** While a batch runs, its throughput is read over its last few minutes of completions. */
+export const RATE_WINDOW_MS = 5 * 60_000;
+
+/** When items reached an end: how many in the window, and the first of them (ms). */
+export interface Finishes { n: number; firstMs: number | null }
+
+/**
+ * The items that reached an end in the last RATE_WINDOW_MS before `end` (a running batch), or over
+ * its whole life (`sinceCreated`, an ended one). One aggregate over the batch's item rows.
+ */
+export async function recentFinishes(db: Db, row: BatchRow, end: number, sinceCreated: boolean): Promise<Finishes> {
+  const since = new Date(sinceCreated ? row.createdAt.getTime() : end - RATE_WINDOW_MS);
+  const [r] = await db
+    .select({ n: sql<number>`count(*)`, first: sql<number | null>`min(${batchItems.updatedAt})` })
+    .from(batchItems)
+    .where(and(eq(batchItems.batchId, row.id), inArray(batchItems.status, [...TERMINAL_ITEM]), gte(batchItems.updatedAt, since)));
+  return { n: r?.n ?? 0, firstMs: r?.first ?? null };
+}
+
+/**
+ * Items that reach an end per minute, and the time left at that rate. Measured from the first
+ * finish in the window to now (or to the batch's end), one item fewer than finished there: the
+ * time a batch waited in the queue before its first item ended is not throughput, and a batch
+ * that stalls sees its rate fall. While a batch runs the window is its last RATE_WINDOW_MS, so the
+ * ETA follows the current pace (runners joining or leaving); once it has ended, its whole work.
+ * With fewer than two finishes there is no pace yet: the rate since creation stands in.
+ */
+export async function rateOf(db: Db, row: BatchRow, counts: ItemCounts, now = Date.now()): Promise<{ imagesPerMinute: number; etaS: number | null }> {
   const finished = counts.done + counts.failed + counts.skipped;
-  const minutes = Math.max((((row.finishedAt ?? new Date(now)).getTime()) - row.createdAt.getTime()) / 60_000, 1 / 600);
-  const imagesPerMinute = Math.round((finished / minutes) * 10) / 10;
+  const end = row.finishedAt?.getTime() ?? now;
+  const recent = finished >= 2 ? await recentFinishes(db, row, end, row.finishedAt !== null) : { n: 0, firstMs: null };
+  const spanMs = recent.firstMs !== null ? end - recent.firstMs : 0;
+  const perMinute = recent.n >= 2 && spanMs > 0
+    ? ((recent.n - 1) / spanMs) * 60_000
+    : finished / Math.max((end - row.createdAt.getTime()) / 60_000, 1 / 600);
+  const imagesPerMinute = Math.round(perMinute * 10) / 10;
   const left = row.total - finished;
   return { imagesPerMinute, etaS: left <= 0 ? 0 : imagesPerMinute > 0 ? Math.round((left / imagesPerMinute) * 60) : null };
 }
@@ -43,7 +74,7 @@ export async function batchView(db: Db, row: BatchRow): Promise<BatchView> {
     total: row.total,
     counts,
     qaPairs: row.qaPairs,
-    ...rateOf(row, counts),
+    ...(await rateOf(db, row, counts)),
     formats: row.formats as OutputFormat[],
     ...(row.outputs ? { outputs: row.outputs } : {}),
     ...(row.webhookUrl ? { webhook: { url: row.webhookUrl, events: (row.webhookEvents as BatchEventType[] | null) ?? DEFAULT_WEBHOOK_EVENTS, disabled: row.webhookDisabledAt !== null } } : {}),

@@ -132,7 +132,7 @@ export class BatchRoom extends DurableObject<EdgeEnv> {
     counts.queued += Math.max(0, row.total - Object.values(counts).reduce((a, b) => a + b, 0));
     this.kv.put("progressAt", Date.now());
     this.kv.put("progressDue", false);
-    await this.append({ type: "batch.progress", counts, total: row.total, qaPairs: row.qaPairs, ...rateOf(row, counts) });
+    await this.append({ type: "batch.progress", counts, total: row.total, qaPairs: row.qaPairs, ...(await rateOf(db, row, counts)) });
   }
 
   /** Re-sends what D1 shows stuck; sends finalize once every item has ended. */

@@ -66,7 +66,11 @@ export const BatchView = z.object({
   total: z.number().int(),
   counts: ItemCounts,
   qaPairs: z.number().int(),
-  /** Items finished per minute since the batch started, and the time left at that rate. */
+  /**
+   * Items that reached an end per minute, from the first one that ended (queue wait before it is
+   * not counted): over the last 5 minutes while the batch runs, over its whole work once it has
+   * ended; and the time left at that rate.
+   */
   imagesPerMinute: z.number(),
   etaS: z.number().nullable(),
   formats: z.array(OutputFormat),
