@@ -24,7 +24,8 @@ let chat: TestChatServer;
 beforeAll(async () => {
   // A local chat-completions server stands in for a VLM backend (free-form follow-ups).
   chat = await startChatServer();
-  chat.reply = () => completion("It looks like a metal refrigerator, but I cannot be sure from this photo.");
+  // Its reply says something the measurements contradict (nothing here is 20 m away): the page shows the check.
+  chat.reply = () => completion("It looks like a metal refrigerator [obj-0], but I cannot be sure from this photo. It is about 20 m from the camera.");
   stack = await startDashboardStack({ vars: { VLM_BASE_URL: chat.baseUrl, VLM_MODEL: "test-vlm", VLM_TIMEOUT_MS: "10000" } });
   page = stack.page;
   page.on("pageerror", (e) => pageErrors.push(e.message));
@@ -150,6 +151,16 @@ describe("the dashboard", () => {
     expect(await answers.nth(3).textContent()).toContain("metal refrigerator");
     expect(await page.locator(".answers .source-vlm").textContent()).toContain("test-vlm");
     expect(await page.locator(".answers .source").count()).toBe(1);
+    // Its claim was held to the measurements: the contradiction is said, and its trace opens on it.
+    expect(await answers.nth(3).textContent()).toMatch(/Checked against the measurements, this disagrees: "20 m" for obj-0/);
+    const vlmTrace = page.locator(".answers > ol > li").nth(3).locator("details.trace");
+    expect(await vlmTrace.getAttribute("open")).not.toBeNull();
+    expect(await vlmTrace.locator("li.contradicts").count()).toBe(1);
+    // A program's answer carries its steps, folded until asked for.
+    const programTrace = page.locator(".answers > ol > li").first().locator("details.trace");
+    expect(await programTrace.getAttribute("open")).toBeNull();
+    await programTrace.locator("summary").click();
+    expect(await programTrace.locator("li.step").count()).toBeGreaterThan(0);
     await shot("vlm-answer");
   }, 120_000);
 

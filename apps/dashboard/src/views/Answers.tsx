@@ -1,9 +1,29 @@
-// Answers as they arrive; choosing one highlights its objects everywhere. On a finished job a
-// follow-up question is answered at the edge from the stored scene graph (no runner).
+// Answers as they arrive, each with how it was worked out (its reasoning trace); choosing one
+// highlights its objects everywhere. On a finished job a follow-up question is answered at the
+// edge from the stored scene graph (no runner).
 import { useState } from "preact/hooks";
 import type { EventOf } from "@spatial/sdk";
 
 type Line = EventOf<"answer.final">["line"];
+type Step = NonNullable<Line["trace"]>[number];
+
+/**
+ * How an answer was worked out: the program's steps with what each selected and measured, or for
+ * a VLM's words, each claim checked against the measurements (a contradiction stands out).
+ */
+function Trace(props: { steps: Step[] }) {
+  const contradictions = props.steps.filter((s) => s.op === "check" && s.detail.includes("contradicts")).length;
+  return (
+    <details class="trace" open={contradictions > 0}>
+      <summary>how it was worked out · {props.steps.length} step{props.steps.length === 1 ? "" : "s"}{contradictions > 0 ? ` · ${contradictions} contradicted by the measurements` : ""}</summary>
+      <ol>
+        {props.steps.map((s, i) => (
+          <li key={i} class={`step step-${s.op}${s.op === "check" && s.detail.includes("contradicts") ? " contradicts" : ""}`}><code>{s.op}</code> {s.detail}</li>
+        ))}
+      </ol>
+    </details>
+  );
+}
 
 export interface AnswersProps {
   questions: string[];
@@ -56,6 +76,7 @@ export function Answers(props: AnswersProps) {
               <p class={`source source-${a.source}`}>{a.source === "vlm" ? `from the vision-language model ${a.model ?? ""} — its words, not a measurement` : `planned by ${a.model ?? "the LLM planner"}, measured by the program`}</p>
             )}
             {a.objects.length > 0 && <p class="hint">about: {a.objects.map((o) => `${o.label} (${o.id})`).join(", ")}</p>}
+            {a.trace && a.trace.length > 0 && <Trace steps={a.trace} />}
           </li>
         ))}
       </ol>
