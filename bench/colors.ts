@@ -1,13 +1,14 @@
 // Colour names on real photos: objects of the RGB-D and real3d fixture frames, named by hand the
 // way a person would ("the red car"; two names where people differ), against the pipeline's names.
 // Each object is matched by label and 2D IoU ≥ 0.5 to what `spatial scene --local` perceives with
-// the frame's depth; its mask is the one the pipeline used. Compared: the lit-part rule of
-// `objectRgb` (what the scene graph uses) and the whole-mask mean it replaced.
+// the frame's depth; its mask is the one the pipeline used. Compared: `objectColor` (what the scene
+// graph uses: the lit part, a gray that is black by its median pixel black) and the whole-mask
+// mean it replaced.
 // A small development set, named once from crops of the frames: read the misses, don't tune to it.
 // Writes .reports/bench-colors.json.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { colorName, meanRgb, objectRgb } from "../packages/shared/src/spatial/color-name.js";
+import { colorName, meanRgb, objectColor } from "../packages/shared/src/spatial/color-name.js";
 import { PerceptionPipeline } from "../apps/gpu-runner/src/index.js";
 import { BenchSetupError, REPO_ROOT } from "./geometry.js";
 import { iou2d } from "./real3d.js";
@@ -62,7 +63,7 @@ export async function runColorsBench(): Promise<{ objects: number; found: number
         const mask = result.observations[Number(hit.o.id.slice(4))]?.mask;
         rows.push({
           frame, label: named.label, names: named.names,
-          lit: colorName(objectRgb(rgb, width, hit.o.box2d, mask)!),
+          lit: objectColor(rgb, width, hit.o.box2d, mask)!.name,
           mean: colorName(meanRgb(rgb, width, hit.o.box2d, mask)!),
         });
       }
@@ -76,9 +77,9 @@ export async function runColorsBench(): Promise<{ objects: number; found: number
   console.log(`\ncolour names on real photos: ${NAMED.length} hand-named objects, ${found.length} found again (label, IoU ≥ 0.5)`);
   for (const r of rows) {
     const mark = (name?: string) => (name === undefined ? "—" : `${name}${r.names.includes(name) ? "" : " ✗"}`);
-    console.log(`  ${r.frame.padEnd(22)} ${r.label.padEnd(12)} person: ${r.names.join("|").padEnd(12)} lit part: ${mark(r.lit).padEnd(10)} whole-mask mean: ${mark(r.mean)}`);
+    console.log(`  ${r.frame.padEnd(22)} ${r.label.padEnd(12)} person: ${r.names.join("|").padEnd(12)} scene graph: ${mark(r.lit).padEnd(10)} whole-mask mean: ${mark(r.mean)}`);
   }
-  console.log(`  named as a person would: lit part ${litCorrect}/${found.length}, whole-mask mean ${meanCorrect}/${found.length}`);
+  console.log(`  named as a person would: scene graph (lit part, black by the median) ${litCorrect}/${found.length}, whole-mask mean ${meanCorrect}/${found.length}`);
   mkdirSync(join(REPO_ROOT, ".reports"), { recursive: true });
   writeFileSync(join(REPO_ROOT, ".reports/bench-colors.json"), JSON.stringify({ rows, litCorrect, meanCorrect, found: found.length }, null, 2));
   return { objects: NAMED.length, found: found.length, litCorrect, meanCorrect };

@@ -7,7 +7,7 @@ import { liftObject } from "../geometry/object-lift.js";
 import { edgesTouched } from "../geometry/boxes.js";
 import type { ObjectSizePrior } from "../geometry/amodal-box.js";
 import type { Intrinsics, Points } from "../geometry/types.js";
-import { colorName, objectRgb } from "./color-name.js";
+import { objectColor } from "./color-name.js";
 import type { ImagePosition, IntrinsicsSource, SceneGraph, SceneObject, UnlocatedObject } from "./scene-graph.js";
 
 const SHAPE_OF_FIT = { rectangle: "box", circle: "cylinder", sphere: "sphere" } as const;
@@ -103,14 +103,14 @@ export function buildSceneGraph(input: SceneInput): BuiltScene {
       return;
     }
     if (result.pointsWorld) pointsWorld.set(id, result.pointsWorld);
-    const rgbLit = input.rgb ? objectRgb(input.rgb, width, observation.box2d, observation.mask) : undefined;
+    const color = input.rgb ? objectColor(input.rgb, width, observation.box2d, observation.mask) : undefined;
     objects.push({
       id,
       label,
       score: observation.score,
       box2d: observation.box2d,
       attributes: {
-        ...(rgbLit ? { color: { name: colorName(rgbLit), rgb: rgbLit } } : {}),
+        ...(color ? { color } : {}),
         imagePosition: imagePositionOf(observation.box2d, width),
         truncated: touchesBorder(observation.box2d, width, height),
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BASIC_COLORS, colorName, meanRgb, objectRgb, oklch } from "./color-name.js";
+import { BASIC_COLORS, colorName, meanRgb, objectColor, objectRgb, oklch } from "./color-name.js";
 import { renderScene, maskOf, type ObjectSpec } from "../testing/index.js";
 
 /** Representative sRGB colours of each basic name (CSS named colours and everyday shades). */
@@ -75,6 +75,14 @@ describe("meanRgb / objectRgb", () => {
 
   it("a white object is white though half of it lies in shade", () => {
     expect(named(object([240, 240, 235], [1, 1, 0.55, 0.45]))).toBe("white");
+  });
+
+  it("a glossy black car whose windows and reflections fill its lit quarter is black; a gray one stays gray", () => {
+    const glossy = object([22, 22, 25], [1, 1, 1, 1, 1, 1, 1, 4, 5, 6, 7, 8]); // 5 in 12 pixels reflect the sky
+    expect(named(glossy)).toBe("gray");
+    expect(objectColor(glossy.rgb, glossy.width, glossy.box)!.name).toBe("black");
+    const gray = object([120, 120, 125], [1, 0.8, 1.1, 0.9]);
+    expect(objectColor(gray.rgb, gray.width, gray.box)!.name).toBe("gray");
   });
 
   it("highlights do not lighten a black car, or tint a blue one white", () => {

@@ -99,7 +99,7 @@ const LUMA_BINS = 1024;
  * mean's chromaticity is the surface's and only its lightness needs the lit part. Measured on
  * hand-named objects of real photos (`npm run bench -- --only=colors`).
  */
-export function objectRgb(rgb: Uint8Array, width: number, box2d: readonly number[], mask?: Uint8Array): Rgb | undefined {
+export function objectRgb(rgb: Uint8Array, width: number, box2d: readonly number[], mask?: Uint8Array, litQuantile = LIT_QUANTILE): Rgb | undefined {
   const pixels = objectPixels(rgb, width, box2d, mask);
   if (pixels.length === 0) return undefined;
   const lumaOf = (i: number) => 0.2126 * LINEAR[rgb[i * 3]] + 0.7152 * LINEAR[rgb[i * 3 + 1]] + 0.0722 * LINEAR[rgb[i * 3 + 2]];
@@ -112,7 +112,7 @@ export function objectRgb(rgb: Uint8Array, width: number, box2d: readonly number
     for (let level = 0, seen = 0; level < LUMA_BINS; level++) if ((seen += histogram[level]) >= wanted) return level;
     return LUMA_BINS - 1;
   };
-  const litLuma = (quantileBin(LIT_QUANTILE) + 0.5) / LUMA_BINS;
+  const litLuma = (quantileBin(litQuantile) + 0.5) / LUMA_BINS;
   const highlightBin = quantileBin(HIGHLIGHT_QUANTILE);
   let r = 0, g = 0, b = 0;
   for (const i of pixels) {
@@ -143,4 +143,17 @@ function objectPixels(rgb: Uint8Array, width: number, box2d: readonly number[], 
     }
   }
   return pixels;
+}
+
+/**
+ * An object's colour and its name. The name is read from the lit part (`objectRgb`), except that a
+ * gray whose typical pixel (the median) is black is black: a glossy black car's windows, chrome and
+ * sky reflections fill its lit quarter, while its paint is most of it.
+ */
+export function objectColor(rgb: Uint8Array, width: number, box2d: readonly number[], mask?: Uint8Array): { name: BasicColor; rgb: Rgb } | undefined {
+  const lit = objectRgb(rgb, width, box2d, mask);
+  if (!lit) return undefined;
+  const name = colorName(lit);
+  if (name === "gray" && colorName(objectRgb(rgb, width, box2d, mask, 0.5)!) === "black") return { name: "black", rgb: lit };
+  return { name, rgb: lit };
 }
