@@ -195,6 +195,43 @@ describe("the dashboard's batches", () => {
     await waitForCanvasCount(page, "photo", "boxes", 15_000);
   }, 120_000);
 
+  it("cancels a running batch from its page, only once the user confirms", async () => {
+    // 40 copies of one photo: more than the one runner finishes before the click.
+    const upload = (await client.batches.upload(new Uint8Array(readFileSync(join(FIXTURES, "nyu_00000/rgb.jpg"))), "image")).upload;
+    const created = await client.batches.create({ items: Array.from({ length: 40 }, (_, i) => ({ id: `copy-${i}`, upload })), synthesis: { seed: 5, perFamily: 1 }, formats: ["jsonl"] });
+    const id = created.batch.id;
+    await page.goto(`${stack.base}/?batch=${id}`);
+    const progress = page.locator(".batch-progress");
+    await progress.waitFor();
+    const cancel = page.getByRole("button", { name: "Cancel batch" });
+
+    // Dismissing the question changes nothing.
+    const asked: string[] = [];
+    page.once("dialog", (d) => { asked.push(d.message()); void d.dismiss(); });
+    await cancel.click();
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toContain(id);
+    expect((await client.batches.get(id)).status).not.toBe("cancelled");
+
+    // Accepting it cancels: the page shows the batch cancelled, its queued images failed as such.
+    page.once("dialog", (d) => void d.accept());
+    await cancel.click();
+    await page.locator(".batch-progress[data-status=cancelled]").waitFor({ timeout: 30_000 });
+    const view = await client.batches.get(id);
+    expect(view.status).toBe("cancelled");
+    expect(view.counts.done).toBeLessThan(40);
+    await expect.poll(async () => Number(await progress.locator(".failed-count").textContent())).toBe(view.counts.failed);
+    expect(view.counts.failed).toBeGreaterThan(0);
+    expect(await page.getByRole("button", { name: "Cancel batch" }).count()).toBe(0);
+    // The items the cancel failed are listed with their code, read from the API (no event each).
+    const failures = page.locator(".batch-failures tr.failure");
+    await expect.poll(() => failures.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await failures.first().locator("code.code").textContent()).toBe("cancelled");
+    // …and the QA browser lists the batch's images, though none has pairs.
+    await expect.poll(() => page.locator(".qa-browser .item-picker li").count(), { timeout: 30_000 }).toBe(40);
+    await shot("batch-cancelled");
+  }, 120_000);
+
   it("says when a batch does not exist, and when the key is refused", async () => {
     await page.goto(`${stack.base}/?batch=bat_does_not_exist`);
     const alert = page.locator(".batch-page [role=alert]");

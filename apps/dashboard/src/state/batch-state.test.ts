@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BatchEvent, BatchView } from "@spatial/shared/protocol";
-import { applyBatchEvent, batchState, formatEta, formatThroughput, shares } from "./batch-state.js";
+import { applyBatchEvent, batchState, formatEta, formatThroughput, mergeFailures, shares } from "./batch-state.js";
 
 const view: BatchView = {
   id: "bat_1", status: "queued", createdAt: "2026-01-01T00:00:00.000Z", total: 4, counts: { queued: 4, running: 0, done: 0, failed: 0, skipped: 0 },
@@ -47,5 +47,12 @@ describe("progress figures", () => {
     expect(formatThroughput(120)).toBe("2.0 items/s");
     expect(formatThroughput(1200)).toBe("20 items/s");
     expect([formatEta(null), formatEta(44.6), formatEta(200), formatEta(7500)]).toEqual(["unknown", "45 s", "3 min 20 s", "2 h 5 min"]);
+  });
+});
+
+describe("mergeFailures", () => {
+  it("keeps the API's rows, adds the events' failures it has not read yet, in item order", () => {
+    const f = (idx: number, code: string) => ({ idx, itemId: `i${idx}`, status: "failed" as const, code, message: "" });
+    expect(mergeFailures([f(5, "cancelled"), f(1, "image_corrupt")], [f(1, "image_corrupt"), f(9, "fetch_failed")]).map((x) => [x.idx, x.code])).toEqual([[1, "image_corrupt"], [5, "cancelled"], [9, "fetch_failed"]]);
   });
 });

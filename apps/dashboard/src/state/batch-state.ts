@@ -44,6 +44,12 @@ export function applyBatchEvent(state: BatchState, event: BatchEvent): BatchStat
   return next;
 }
 
+/** The failures read from the API, then the events' failures not among them, by item index. */
+export function mergeFailures(read: readonly ItemFailure[], live: readonly ItemFailure[]): ItemFailure[] {
+  const seen = new Set(read.map((f) => f.idx));
+  return [...read, ...live.filter((f) => !seen.has(f.idx))].sort((a, b) => a.idx - b.idx);
+}
+
 export const isFinished = (v: BatchView) => v.status === "completed" || v.status === "failed" || v.status === "cancelled";
 
 /** done / failed / skipped as shares of the total (0–1), for the progress bar. */

@@ -15,6 +15,7 @@ import { QaBrowser } from "./QaBrowser.js";
 /** Items listed at once (the rest come with "more"); the list reloads at most every 2 s while the batch runs (a key's default rate limit is 120 requests a minute). */
 const ITEMS_PAGE = 200;
 const ITEMS_RELOAD_MS = 2000;
+const MAX_REREADS = 10;
 
 export function BatchPage(props: { client: SpatialClient; batchId: string; item: number | null; handle: JobHandle; link: LinkProps; onItem: (idx: number) => void }) {
   const { client, batchId } = props;
@@ -72,6 +73,16 @@ export function BatchPage(props: { client: SpatialClient; batchId: string; item:
     return () => clearTimeout(timer);
   }, [changes, state === null]);
 
+  // A batch cancelled in its first moments ends before its items are all written (they are written
+  // failed as they expand): read them again a few times until the first page is full.
+  const rereads = useRef(0);
+  const finished = state !== null && isFinished(state.view);
+  useEffect(() => {
+    if (!state || !finished || items.length >= Math.min(state.view.total, ITEMS_PAGE) || rereads.current >= MAX_REREADS) return;
+    const timer = setTimeout(() => { rereads.current++; setChanges((n) => n + 1); }, ITEMS_RELOAD_MS);
+    return () => clearTimeout(timer);
+  }, [items, finished]);
+
   // An item named in the URL but beyond the pages loaded (a big batch): fetch that one item.
   const [extra, setExtra] = useState<BatchItemView | null>(null);
   const wanted = props.item;
@@ -100,7 +111,7 @@ export function BatchPage(props: { client: SpatialClient; batchId: string; item:
         <>
           <div class="grid">
             <BatchProgress client={client} view={state.view} live={live} onCancel={cancel} />
-            <BatchFailures failures={state.failures} counts={state.view.counts} />
+            <BatchFailures client={client} batchId={batchId} live={state.failures} counts={state.view.counts} />
           </div>
           <QaBrowser client={client} batchId={batchId} finished={isFinished(state.view)} started={state.view.counts.queued < state.view.total} items={shown} itemsError={itemsError} more={itemsCursor ? () => void loadItems(itemsCursor) : null} item={props.item} onItem={props.onItem} handle={props.handle} />
         </>

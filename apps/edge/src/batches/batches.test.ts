@@ -99,6 +99,27 @@ describe("POST /v1/batches: refusals", () => {
   });
 });
 
+describe("cancelling a batch", () => {
+  it("at once: every item fails as cancelled (none stays queued, expanded or not), its items list holds them all", async () => {
+    const img = (await (await upload(alice, png(64, 48, 8, 2, 207))).json<UploadView>()).upload;
+    // A pool no runner serves: nothing can finish before the cancel.
+    const res = await createBatch(alice, { items: [0, 1, 2].map((i) => ({ id: `c-${i}`, upload: img })), synthesis: { seed: 3 }, pool: "nobody-serves-this" });
+    const { batch } = await res.json<CreateBatchResponse>();
+    expect(await errorOf(await api(`/v1/batches/${batch.id}/cancel`, { method: "POST", headers: bearer(bob) }))).toMatchObject({ status: 404 });
+    const cancelled = await api(`/v1/batches/${batch.id}/cancel`, { method: "POST", headers: bearer(alice) });
+    expect(cancelled.status).toBe(202);
+    const view = await cancelled.json<BatchView>();
+    expect(view).toMatchObject({ status: "cancelled", counts: { queued: 0, done: 0 } });
+    const settled = await eventually(async () => {
+      const v = await (await api(`/v1/batches/${batch.id}`, { headers: bearer(alice) })).json<BatchView>();
+      const items = await (await api(`/v1/batches/${batch.id}/items`, { headers: bearer(alice) })).json<BatchItemsResponse>();
+      return v.counts.failed === 3 && items.items.length === 3 && items.items.every((i) => i.status === "failed") ? { v, items } : null;
+    }, 20_000, "every item to fail as cancelled");
+    expect(settled.v).toMatchObject({ status: "cancelled", counts: { queued: 0, running: 0, done: 0, failed: 3 }, etaS: 0 });
+    expect(await errorOf(await api(`/v1/batches/${batch.id}/cancel`, { method: "POST", headers: bearer(alice) }))).toMatchObject({ status: 409, code: "batch_finished" });
+  });
+});
+
 describe("a batch end to end", () => {
   it("fans out through the queue to jobs, records each item once, completes with the dataset files", async () => {
     const images = [201, 204, 205].map((salt) => png(64, 48, 8, 2, salt));

@@ -73,10 +73,17 @@ async function expand(env: EdgeEnv, db: Db, batch: BatchRow, from: number): Prom
   const statements = [];
   for (let i = 0; i < rows.length; i += 7) statements.push(db.insert(batchItems).values(rows.slice(i, i + 7)).onConflictDoNothing());
   if (statements.length) await db.batch(statements as [typeof statements[0], ...typeof statements]);
-  await db.update(batches).set({ status: batch.status === "queued" ? "running" : batch.status, updatedAt: now }).where(eq(batches.id, batch.id));
-  if (batch.status === "cancelled") return;
-  const starts = items.map((i) => ({ body: { kind: "start" as const, batchId: batch.id, idx: i.idx } }));
-  for (let i = 0; i < starts.length; i += 100) await env.BATCH_QUEUE.sendBatch(starts.slice(i, i + 100));
+  // Only a queued batch becomes running: a cancel may have landed since `batch` was read.
+  await db.update(batches).set({ status: "running", updatedAt: now }).where(and(eq(batches.id, batch.id), eq(batches.status, "queued")));
+  const current = await db.query.batches.findFirst({ where: eq(batches.id, batch.id), columns: { status: true } });
+  if (current?.status === "cancelled") {
+    // Cancelled before (or while) these items were expanded: they fail as cancelled, like the queued ones the cancel found.
+    await db.update(batchItems).set({ status: "failed", errorCode: "cancelled", errorMessage: "the batch was cancelled", updatedAt: now }).where(and(eq(batchItems.batchId, batch.id), eq(batchItems.status, "queued")));
+  } else {
+    const starts = items.map((i) => ({ body: { kind: "start" as const, batchId: batch.id, idx: i.idx } }));
+    for (let i = 0; i < starts.length; i += 100) await env.BATCH_QUEUE.sendBatch(starts.slice(i, i + 100));
+  }
+  // A cancelled batch is still expanded to the end, so its items list holds every item.
   if (from + CHUNK_ITEMS < batch.total) await env.BATCH_QUEUE.send({ kind: "expand", batchId: batch.id, from: from + CHUNK_ITEMS });
 }
 

@@ -1,6 +1,7 @@
 // A batch's throughput and ETA on real D1 (workerd): read from when its items ended, not from when
 // it was created, so queue wait before the first result and a stall are seen as they are.
 import { env } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { database } from "../db/client.js";
 import { batches, batchItems, tenants, type BatchRow } from "../db/schema.js";
@@ -52,6 +53,16 @@ describe("a batch's throughput", () => {
     const ended = Array.from({ length: 21 }, (_, i) => t0 + 20 * MIN + i * 3_000); // 20 intervals in 60 s
     const row = await batchWith("ended", 21, t0, ended, ended.at(-1)!);
     expect(await rateOf(database(env.DB), row, countsOf(21, 21), t0 + 99 * MIN)).toEqual({ imagesPerMinute: 20, etaS: 0 });
+    // Cancelled: the items the cancel failed all at once are not throughput.
+    const cancelledAt = t0 + 22 * MIN;
+    const cancelled = await batchWith("cancelled", 40, t0, ended, cancelledAt);
+    await database(env.DB).update(batchItems).set({ status: "failed", errorCode: "cancelled", updatedAt: new Date(cancelledAt) }).where(and(eq(batchItems.batchId, cancelled.id), eq(batchItems.status, "queued")));
+    // 20 intervals from the first finish to the cancel, 2 minutes later.
+    expect(await rateOf(database(env.DB), cancelled, { queued: 0, running: 0, done: 21, failed: 19, skipped: 0 }, cancelledAt + MIN)).toEqual({ imagesPerMinute: 10, etaS: 0 });
+    // Cancelled before any item ended: no throughput at all, not 40 items in a second.
+    const early = await batchWith("cancelled-early", 40, t0, [], t0 + 1_000);
+    await database(env.DB).update(batchItems).set({ status: "failed", errorCode: "cancelled", updatedAt: new Date(t0 + 1_000) }).where(eq(batchItems.batchId, early.id));
+    expect(await rateOf(database(env.DB), early, { queued: 0, running: 0, done: 0, failed: 40, skipped: 0 }, t0 + MIN)).toEqual({ imagesPerMinute: 0, etaS: 0 });
     const young = await batchWith("young", 10, t0, [t0 + 30_000]);
     expect((await rateOf(database(env.DB), young, countsOf(10, 1), t0 + MIN)).imagesPerMinute).toBe(1);
   });

@@ -1,5 +1,5 @@
 // Reading a batch from D1: its row (tenant-checked), its item counts and the view the API returns.
-import { and, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { batches, batchItems, type BatchRow } from "../db/schema.js";
 import { notFound } from "../http/errors.js";
@@ -37,7 +37,8 @@ export async function recentFinishes(db: Db, row: BatchRow, end: number, sinceCr
   const [r] = await db
     .select({ n: sql<number>`count(*)`, first: sql<number | null>`min(${batchItems.updatedAt})` })
     .from(batchItems)
-    .where(and(eq(batchItems.batchId, row.id), inArray(batchItems.status, [...TERMINAL_ITEM]), gte(batchItems.updatedAt, since)));
+    // Items failed by a cancel all end at once: they are not work done.
+    .where(and(eq(batchItems.batchId, row.id), inArray(batchItems.status, [...TERMINAL_ITEM]), gte(batchItems.updatedAt, since), or(isNull(batchItems.errorCode), ne(batchItems.errorCode, "cancelled"))));
   return { n: r?.n ?? 0, firstMs: r?.first ?? null };
 }
 
@@ -52,20 +53,37 @@ export async function recentFinishes(db: Db, row: BatchRow, end: number, sinceCr
 export async function rateOf(db: Db, row: BatchRow, counts: ItemCounts, now = Date.now()): Promise<{ imagesPerMinute: number; etaS: number | null }> {
   const finished = counts.done + counts.failed + counts.skipped;
   const end = row.finishedAt?.getTime() ?? now;
-  const recent = finished >= 2 ? await recentFinishes(db, row, end, row.finishedAt !== null) : { n: 0, firstMs: null };
+  const ended = row.finishedAt !== null;
+  const none: Finishes = { n: 0, firstMs: null };
+  const recent = finished >= 1 ? await recentFinishes(db, row, end, ended) : none;
   const spanMs = recent.firstMs !== null ? end - recent.firstMs : 0;
-  const perMinute = recent.n >= 2 && spanMs > 0
-    ? ((recent.n - 1) / spanMs) * 60_000
-    : finished / Math.max((end - row.createdAt.getTime()) / 60_000, 1 / 600);
+  let perMinute: number;
+  if (recent.n >= 2 && spanMs > 0) perMinute = ((recent.n - 1) / spanMs) * 60_000;
+  else {
+    // No pace yet: the work so far over the batch's age (items a cancel failed are not work).
+    const worked = ended || finished === 0 ? recent : await recentFinishes(db, row, end, true);
+    perMinute = worked.n / Math.max((end - row.createdAt.getTime()) / 60_000, 1 / 600);
+  }
   const imagesPerMinute = Math.round(perMinute * 10) / 10;
   const left = row.total - finished;
-  return { imagesPerMinute, etaS: left <= 0 ? 0 : imagesPerMinute > 0 ? Math.round((left / imagesPerMinute) * 60) : null };
+  // An item still to come takes at least a second: never "0 s left" while one runs.
+  return { imagesPerMinute, etaS: left <= 0 ? 0 : imagesPerMinute > 0 ? Math.max(1, Math.round((left / imagesPerMinute) * 60)) : null };
+}
+
+/**
+ * The batch's item counts, with the items not yet expanded into rows: queued, or failed when the
+ * batch was cancelled (they will never run; their rows are written failed as they expand).
+ */
+export async function batchCounts(db: Db, row: BatchRow): Promise<ItemCounts> {
+  const counts = await itemCounts(db, row.id);
+  const unexpanded = Math.max(0, row.total - (counts.queued + counts.running + counts.done + counts.failed + counts.skipped));
+  if (row.status === "cancelled") counts.failed += unexpanded;
+  else counts.queued += unexpanded;
+  return counts;
 }
 
 export async function batchView(db: Db, row: BatchRow): Promise<BatchView> {
-  const counts = await itemCounts(db, row.id);
-  // Items not yet expanded into rows are queued too.
-  counts.queued += Math.max(0, row.total - (counts.queued + counts.running + counts.done + counts.failed + counts.skipped));
+  const counts = await batchCounts(db, row);
   return {
     id: row.id,
     status: row.status,

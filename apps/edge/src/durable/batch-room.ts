@@ -12,7 +12,7 @@ import type { EdgeEnv } from "../env.js";
 import { logError } from "../http/log.js";
 import { resumeAfter, sseComment, sseFrame, SSE_HEADERS } from "../http/sse.js";
 import type { BatchEvent, BatchEventBody } from "@spatial/shared/protocol";
-import { itemCounts, rateOf } from "../batches/store.js";
+import { batchCounts, itemCounts, rateOf } from "../batches/store.js";
 import { enqueueDelivery } from "../webhooks/deliver.js";
 import { sqlKv, type SqlKv } from "./sql-kv.js";
 
@@ -128,8 +128,7 @@ export class BatchRoom extends DurableObject<EdgeEnv> {
     const db = database(this.env.DB);
     const row = await db.query.batches.findFirst({ where: eq(batches.id, batchId) });
     if (!row) return;
-    const counts = await itemCounts(db, batchId);
-    counts.queued += Math.max(0, row.total - Object.values(counts).reduce((a, b) => a + b, 0));
+    const counts = await batchCounts(db, row);
     this.kv.put("progressAt", Date.now());
     this.kv.put("progressDue", false);
     await this.append({ type: "batch.progress", counts, total: row.total, qaPairs: row.qaPairs, ...(await rateOf(db, row, counts)) });
