@@ -97,10 +97,11 @@ describe("the dashboard", () => {
     expect(after.fingerprint).not.toBe(before.fingerprint);
 
     // Select an object in the table: the 3D view selects it too.
+    // (The views follow on their next render: poll, don't read once.)
     await page.locator(".scene-table tbody th button").first().click();
-    expect(await page.locator(".scene-table tbody tr.selected").count()).toBe(1);
+    await expect.poll(() => page.locator(".scene-table tbody tr.selected").count()).toBe(1);
     const tableId = (await page.locator(".scene-table tbody tr.selected small").textContent())!;
-    expect(await page.evaluate("window.spatialScene.selectedId")).toBe(tableId);
+    await expect.poll(() => page.evaluate("window.spatialScene.selectedId")).toBe(tableId);
 
     // Click an object in the image: the table and the 3D view follow. The expected object is the
     // smallest box under the click (what a click on nested boxes means), from the API's own scene.
