@@ -153,7 +153,7 @@ describe("the dashboard's batches", () => {
     const before = await whiteShareOnLeftEdge(page, target.box2d);
 
     await pairs.nth(index).getByRole("button").click();
-    expect(await pairs.nth(index).getByRole("button").getAttribute("aria-pressed")).toBe("true");
+    await expect.poll(() => pairs.nth(index).getByRole("button").getAttribute("aria-pressed")).toBe("true");
     // The objects, named in the list, drawn white in the image and lit in 3D: the same ids everywhere.
     const named = await page.locator(".qa-pairs .highlighted-object").evaluateAll((els) => els.map((e) => e.getAttribute("data-object-id")));
     expect(named).toEqual(pair.object_ids);

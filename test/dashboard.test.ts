@@ -161,6 +161,7 @@ describe("the dashboard", () => {
     const programTrace = page.locator(".answers > ol > li").first().locator("details.trace");
     expect(await programTrace.getAttribute("open")).toBeNull();
     await programTrace.locator("summary").click();
+    await expect.poll(() => programTrace.getAttribute("open")).not.toBeNull();
     expect(await programTrace.locator("li.step").count()).toBeGreaterThan(0);
     await shot("vlm-answer");
   }, 120_000);
