@@ -68,14 +68,23 @@ export function colorName(rgb: Rgb): BasicColor {
   return l >= 0.6 ? "pink" : "purple";
 }
 
+/** The box clipped to the image, in whole pixels. */
+function pixelBounds(rgb: Uint8Array, width: number, box2d: readonly number[]): [number, number, number, number] {
+  const height = rgb.length / 3 / width;
+  return [Math.max(0, Math.floor(box2d[0])), Math.max(0, Math.floor(box2d[1])), Math.min(width, Math.ceil(box2d[2])), Math.min(height, Math.ceil(box2d[3]))];
+}
+
 /** Mean RGB over the pixels where `mask` is non-zero (or over the whole box when there is no mask). */
 export function meanRgb(rgb: Uint8Array, width: number, box2d: readonly number[], mask?: Uint8Array): Rgb | undefined {
-  const pixels = objectPixels(rgb, width, box2d, mask);
-  if (pixels.length === 0) return undefined;
-  let r = 0, g = 0, b = 0;
-  for (const i of pixels) { r += rgb[i * 3]; g += rgb[i * 3 + 1]; b += rgb[i * 3 + 2]; }
-  const n = pixels.length;
-  return [Math.round(r / n), Math.round(g / n), Math.round(b / n)];
+  const [x1, y1, x2, y2] = pixelBounds(rgb, width, box2d);
+  let r = 0, g = 0, b = 0, n = 0;
+  for (let y = y1; y < y2; y++) {
+    for (let x = x1, i = y * width + x1; x < x2; x++, i++) {
+      if (mask && mask[i] === 0) continue;
+      r += rgb[i * 3]; g += rgb[i * 3 + 1]; b += rgb[i * 3 + 2]; n++;
+    }
+  }
+  return n === 0 ? undefined : [Math.round(r / n), Math.round(g / n), Math.round(b / n)];
 }
 
 /**
@@ -93,6 +102,50 @@ export const HIGHLIGHT_QUANTILE = 0.9;
 const LINEAR = Float64Array.from({ length: 256 }, (_, c8) => linear(c8));
 const LUMA_BINS = 1024;
 
+/** Linear luminance of pixel i, as a histogram bin. */
+function lumaBin(rgb: Uint8Array, i: number): number {
+  const luma = 0.2126 * LINEAR[rgb[i * 3]] + 0.7152 * LINEAR[rgb[i * 3 + 1]] + 0.0722 * LINEAR[rgb[i * 3 + 2]];
+  return Math.min(LUMA_BINS - 1, Math.floor(luma * LUMA_BINS));
+}
+
+/**
+ * The object's chromaticity (linear-light mean, highlights left out) at the lightness of each of
+ * `quantiles` of its luminance. Two passes over the box and one histogram (no pixel list, no sort):
+ * a large object in a large photo costs its pixels once more, not an array of them.
+ */
+function chromaticityAt(rgb: Uint8Array, width: number, box2d: readonly number[], mask: Uint8Array | undefined, quantiles: readonly number[]): Rgb[] | undefined {
+  const [x1, y1, x2, y2] = pixelBounds(rgb, width, box2d);
+  const histogram = new Uint32Array(LUMA_BINS);
+  let n = 0;
+  for (let y = y1; y < y2; y++) {
+    for (let x = x1, i = y * width + x1; x < x2; x++, i++) {
+      if (mask && mask[i] === 0) continue;
+      histogram[lumaBin(rgb, i)]++;
+      n++;
+    }
+  }
+  if (n === 0) return undefined;
+  const quantileBin = (q: number) => {
+    const wanted = Math.min(n, Math.floor(q * n) + 1);
+    for (let level = 0, seen = 0; level < LUMA_BINS; level++) if ((seen += histogram[level]) >= wanted) return level;
+    return LUMA_BINS - 1;
+  };
+  const highlightBin = quantileBin(HIGHLIGHT_QUANTILE);
+  let r = 0, g = 0, b = 0;
+  for (let y = y1; y < y2; y++) {
+    for (let x = x1, i = y * width + x1; x < x2; x++, i++) {
+      if ((mask && mask[i] === 0) || lumaBin(rgb, i) > highlightBin) continue;
+      r += LINEAR[rgb[i * 3]]; g += LINEAR[rgb[i * 3 + 1]]; b += LINEAR[rgb[i * 3 + 2]];
+    }
+  }
+  const meanLuma = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return quantiles.map((q): Rgb => {
+    if (meanLuma <= 0) return [0, 0, 0];
+    const k = (quantileBin(q) + 0.5) / LUMA_BINS / meanLuma;
+    return [toSrgb8(r * k), toSrgb8(g * k), toSrgb8(b * k)];
+  });
+}
+
 /**
  * The colour a person would name an object by: its chromaticity (linear-light mean, highlights
  * left out) at the lightness of its lit part (`LIT_QUANTILE`). Shading scales linear RGB, so the
@@ -100,49 +153,12 @@ const LUMA_BINS = 1024;
  * hand-named objects of real photos (`npm run bench -- --only=colors`).
  */
 export function objectRgb(rgb: Uint8Array, width: number, box2d: readonly number[], mask?: Uint8Array, litQuantile = LIT_QUANTILE): Rgb | undefined {
-  const pixels = objectPixels(rgb, width, box2d, mask);
-  if (pixels.length === 0) return undefined;
-  const lumaOf = (i: number) => 0.2126 * LINEAR[rgb[i * 3]] + 0.7152 * LINEAR[rgb[i * 3 + 1]] + 0.0722 * LINEAR[rgb[i * 3 + 2]];
-  const bin = (luma: number) => Math.min(LUMA_BINS - 1, Math.floor(luma * LUMA_BINS));
-  // A histogram of linear luminance gives both quantiles without sorting.
-  const histogram = new Uint32Array(LUMA_BINS);
-  for (const i of pixels) histogram[bin(lumaOf(i))]++;
-  const quantileBin = (q: number) => {
-    const wanted = Math.min(pixels.length, Math.floor(q * pixels.length) + 1);
-    for (let level = 0, seen = 0; level < LUMA_BINS; level++) if ((seen += histogram[level]) >= wanted) return level;
-    return LUMA_BINS - 1;
-  };
-  const litLuma = (quantileBin(litQuantile) + 0.5) / LUMA_BINS;
-  const highlightBin = quantileBin(HIGHLIGHT_QUANTILE);
-  let r = 0, g = 0, b = 0;
-  for (const i of pixels) {
-    if (bin(lumaOf(i)) > highlightBin) continue;
-    r += LINEAR[rgb[i * 3]]; g += LINEAR[rgb[i * 3 + 1]]; b += LINEAR[rgb[i * 3 + 2]];
-  }
-  const meanLuma = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  if (meanLuma <= 0) return [0, 0, 0];
-  const k = litLuma / meanLuma;
-  return [toSrgb8(r * k), toSrgb8(g * k), toSrgb8(b * k)];
+  return chromaticityAt(rgb, width, box2d, mask, [litQuantile])?.[0];
 }
 
 function toSrgb8(c: number): number {
   const v = Math.min(1, Math.max(0, c));
   return Math.round(255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.4) - 0.055));
-}
-
-/** Pixel indices inside the box where `mask` is non-zero (all of the box without a mask). */
-function objectPixels(rgb: Uint8Array, width: number, box2d: readonly number[], mask?: Uint8Array): number[] {
-  const x1 = Math.max(0, Math.floor(box2d[0])), y1 = Math.max(0, Math.floor(box2d[1]));
-  const height = rgb.length / 3 / width;
-  const x2 = Math.min(width, Math.ceil(box2d[2])), y2 = Math.min(height, Math.ceil(box2d[3]));
-  const pixels: number[] = [];
-  for (let y = y1; y < y2; y++) {
-    for (let x = x1; x < x2; x++) {
-      const i = y * width + x;
-      if (!mask || mask[i] !== 0) pixels.push(i);
-    }
-  }
-  return pixels;
 }
 
 /**
@@ -151,9 +167,9 @@ function objectPixels(rgb: Uint8Array, width: number, box2d: readonly number[], 
  * sky reflections fill its lit quarter, while its paint is most of it.
  */
 export function objectColor(rgb: Uint8Array, width: number, box2d: readonly number[], mask?: Uint8Array): { name: BasicColor; rgb: Rgb } | undefined {
-  const lit = objectRgb(rgb, width, box2d, mask);
-  if (!lit) return undefined;
+  const at = chromaticityAt(rgb, width, box2d, mask, [LIT_QUANTILE, 0.5]);
+  if (!at) return undefined;
+  const [lit, typical] = at;
   const name = colorName(lit);
-  if (name === "gray" && colorName(objectRgb(rgb, width, box2d, mask, 0.5)!) === "black") return { name: "black", rgb: lit };
-  return { name, rgb: lit };
+  return { name: name === "gray" && colorName(typical) === "black" ? "black" : name, rgb: lit };
 }
