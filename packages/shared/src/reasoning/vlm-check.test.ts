@@ -53,6 +53,8 @@ describe("checkVlmReply", () => {
     expect(checkVlmReply("The chair [obj-0] is not right of [obj-2].", graph)).toEqual([]);
     expect(checkVlmReply("[obj-99] is 40 m from [obj-98].", graph)).toEqual([]);
     expect(checkVlmReply("There are 2 in the corner near [obj-0].", graph)).toEqual([]);
+    // Three objects cited: which pair a length is of is not said.
+    expect(checkVlmReply("[obj-0] is 9 m from [obj-2] and 12 m from [obj-1].", graph)).toEqual([]);
     // A length to an object named without its id is not held to the cited one's measurements.
     expect(checkVlmReply("The chair [obj-0] is 40 cm from the laptop.", graph)).toEqual([]);
     expect(checkVlmReply("The chair [obj-0] is 10 m from the wall.", graph).map((c) => c.consistent)).toEqual([false]);

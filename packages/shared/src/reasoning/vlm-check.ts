@@ -128,7 +128,8 @@ export function checkVlmReply(text: string, graph: SceneGraph): ClaimCheck[] {
     const facts = lengthFacts(graph, cited.slice(0, 2));
     // One object cited but another named without its id ("[obj-3] is 40 cm from the laptop"): the
     // length may be to that one, which the sentence does not identify. Not checked.
-    const lengthsCheckable = cited.length > 1 || !namesAnotherObject(sentence, graph, cited[0]);
+    // More than two cited: which pair a length is of is not said. Not checked either.
+    const lengthsCheckable = cited.length === 2 || (cited.length === 1 && !namesAnotherObject(sentence, graph, cited[0]));
     for (const match of lengthsCheckable ? sentence.matchAll(LENGTH_RE) : []) {
       const claimedM = Number(match[1]) * unitM(match[2]) + (match[3] ? Number(match[3]) * 0.0254 : 0);
       if (!Number.isFinite(claimedM)) continue;
@@ -141,7 +142,9 @@ export function checkVlmReply(text: string, graph: SceneGraph): ClaimCheck[] {
     }
     if (cited.length === 2) {
       // The relation between the two ids: the phrase must sit between them ("[obj-0] is left of [obj-1]").
-      const first = sentence.indexOf(cited[0].id), second = sentence.indexOf(cited[1].id, first + 1);
+      // (Whole ids: obj-1 is not the start of obj-10.)
+      const indexOfId = (id: string, from: number) => { const k = sentence.slice(from).search(new RegExp(`\\b${id}\\b`)); return k < 0 ? -1 : from + k; };
+      const first = indexOfId(cited[0].id, 0), second = first < 0 ? -1 : indexOfId(cited[1].id, first + 1);
       const between = second > first ? sentence.slice(first + cited[0].id.length, second) : "";
       const found = RELATION_PHRASES.find(([re]) => re.test(between));
       if (found && !/\bnot\b|n't\b/i.test(between)) {
