@@ -43,11 +43,15 @@ export function BatchFailures(props: { client: SpatialClient; batchId: string; l
   };
   // Counts can run ahead of the rows (a cancel counts items it writes failed as they expand): read
   // again shortly, a few times, while fewer rows came back than the counts promise.
+  // Reads are throttled (at most one every REREAD_MS, the last change always read): a batch whose
+  // items fail steadily moves these counts every second, and a key's rate limit is shared.
   const [rereads, setRereads] = useState(0);
+  const lastRead = useRef(0);
   useEffect(() => {
     if (endedBadly === 0) return;
     const controller = new AbortController();
-    const timer = setTimeout(() => void readFirstPages(controller.signal), rereads === 0 ? 0 : REREAD_MS);
+    const wait = Math.max(0, lastRead.current + REREAD_MS - Date.now());
+    const timer = setTimeout(() => { lastRead.current = Date.now(); void readFirstPages(controller.signal); }, wait);
     return () => { clearTimeout(timer); controller.abort(); };
   }, [batchId, endedBadly, rereads]);
   useEffect(() => {
