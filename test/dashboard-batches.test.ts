@@ -10,7 +10,7 @@ import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { createClient, type SpatialClient } from "../packages/sdk/src/index.js";
-import { REPORTS, sceneCanvasPixels, startDashboardStack, waitForCanvasCount, type DashboardStack } from "./dashboard-harness.js";
+import { guardPage, REPORTS, sceneCanvasPixels, startDashboardStack, waitForCanvasCount, type DashboardStack } from "./dashboard-harness.js";
 
 const FIXTURES = resolve(import.meta.dirname, "../../shared/fixtures/rgbd");
 const PHOTOS = [["nyu_00000", "rgb.jpg"], ["sunrgbd_000017", "rgb.jpg"]] as const;
@@ -20,26 +20,19 @@ let page: Page;
 let client: SpatialClient;
 let batchId: string;
 const shot = (name: string) => page.screenshot({ path: join(REPORTS, `dashboard-${name}.png`), fullPage: true });
-const pageErrors: string[] = [];
-const foreignRequests: string[] = [];
+let guard: Awaited<ReturnType<typeof guardPage>>;
 
 beforeAll(async () => {
   stack = await startDashboardStack();
   page = stack.page;
   client = createClient({ baseUrl: stack.base, apiKey: stack.apiKey });
-  page.on("pageerror", (e) => pageErrors.push(e.message));
   // Nothing leaves the machine: any request not to the local worker is refused and recorded.
-  await page.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(stack.base) || /^(data|blob):/.test(url)) return route.continue();
-    foreignRequests.push(url);
-    return route.abort("internetdisconnected");
-  });
+  guard = await guardPage(page, stack.base);
 }, 120_000);
 
 afterEach(() => {
-  expect(pageErrors).toEqual([]);
-  expect(foreignRequests).toEqual([]);
+  expect(guard.pageErrors).toEqual([]);
+  expect(guard.foreignRequests).toEqual([]);
 });
 
 afterAll(async () => {

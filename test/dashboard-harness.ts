@@ -98,6 +98,23 @@ export async function waitForCanvasCount(page: Page, cls: "photo" | "scene3d", k
   await page.waitForFunction(`Number(document.querySelector("${selector}")?.dataset.${key}) > 0`, null, { timeout: timeoutMs });
 }
 
+/**
+ * Watches a page for what no state of it may come from: uncaught errors and unhandled rejections,
+ * and any request that would leave the machine (refused, so the page is tested offline, and
+ * recorded). A test asserts both lists empty after each case.
+ */
+export async function guardPage(page: Page, base: string): Promise<{ pageErrors: string[]; foreignRequests: string[] }> {
+  const pageErrors: string[] = [], foreignRequests: string[] = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  await page.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(base) || /^(data|blob):/.test(url)) return route.continue();
+    foreignRequests.push(url);
+    return route.abort("internetdisconnected");
+  });
+  return { pageErrors, foreignRequests };
+}
+
 /** Fills the job form: an image (+ depth and intrinsics) and questions, then presses Run. */
 export async function submitJob(page: Page, job: { image: string; depth?: string; intrinsics?: string; questions: string[] }): Promise<void> {
   await page.getByLabel("Image (drop it here or pick one)").setInputFiles(job.image);

@@ -9,15 +9,14 @@ import type { Page } from "playwright-core";
 import { completion, startChatServer, type TestChatServer } from "../packages/shared/src/reasoning/test-chat-server.js";
 import { createClient } from "../packages/sdk/src/index.js";
 import { blockPath, renderEpisode } from "../scripts/reward-frames.js";
-import { NYU, REPORTS, sceneCanvasPixels, startDashboardStack, submitJob, waitForCanvasCount, type DashboardStack } from "./dashboard-harness.js";
+import { guardPage, NYU, REPORTS, sceneCanvasPixels, startDashboardStack, submitJob, waitForCanvasCount, type DashboardStack } from "./dashboard-harness.js";
 
 let stack: DashboardStack;
 let page: Page;
 const shot = (name: string) => page.screenshot({ path: join(REPORTS, `dashboard-${name}.png`), fullPage: true });
 const NYU_K = "518.8579, 519.46961, 325.58245, 253.73617";
 let jobUrl: string;
-const pageErrors: string[] = [];
-const foreignRequests: string[] = [];
+let guard: Awaited<ReturnType<typeof guardPage>>;
 
 let chat: TestChatServer;
 
@@ -28,15 +27,14 @@ beforeAll(async () => {
   chat.reply = () => completion("It looks like a metal refrigerator [obj-0], but I cannot be sure from this photo. It is about 20 m from the camera.");
   stack = await startDashboardStack({ vars: { VLM_BASE_URL: chat.baseUrl, VLM_MODEL: "test-vlm", VLM_TIMEOUT_MS: "10000" } });
   page = stack.page;
-  page.on("pageerror", (e) => pageErrors.push(e.message));
   // The page works offline: every request it makes goes to the local worker.
-  page.on("request", (r) => { if (!r.url().startsWith(stack.base) && !/^(data|blob):/.test(r.url())) foreignRequests.push(r.url()); });
+  guard = await guardPage(page, stack.base);
 }, 120_000);
 
 // No state of the page may come from an uncaught error or an unhandled rejection.
 afterEach(() => {
-  expect(pageErrors).toEqual([]);
-  expect(foreignRequests).toEqual([]);
+  expect(guard.pageErrors).toEqual([]);
+  expect(guard.foreignRequests).toEqual([]);
 });
 
 afterAll(async () => {
