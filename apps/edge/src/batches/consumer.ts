@@ -22,6 +22,7 @@ import { getScene } from "../jobs/scene-store.js";
 import { pngHeader } from "../jobs/sniff.js";
 import { CHUNK_ITEMS, chunkKey, type NormalizedItem } from "./create.js";
 import type { BatchMessage } from "./messages.js";
+import { CANCELLED_ITEM, failQueuedAsCancelled } from "./store.js";
 import type { SynthesisOptions } from "@spatial/shared/dataset";
 
 /** Starts of one item before it is failed (each start that threw counts). */
@@ -78,7 +79,7 @@ async function expand(env: EdgeEnv, db: Db, batch: BatchRow, from: number): Prom
   const current = await db.query.batches.findFirst({ where: eq(batches.id, batch.id), columns: { status: true } });
   if (current?.status === "cancelled") {
     // Cancelled before (or while) these items were expanded: they fail as cancelled, like the queued ones the cancel found.
-    await db.update(batchItems).set({ status: "failed", errorCode: "cancelled", errorMessage: "the batch was cancelled", updatedAt: now }).where(and(eq(batchItems.batchId, batch.id), eq(batchItems.status, "queued")));
+    await failQueuedAsCancelled(db, batch.id, now);
   } else {
     const starts = items.map((i) => ({ body: { kind: "start" as const, batchId: batch.id, idx: i.idx } }));
     for (let i = 0; i < starts.length; i += 100) await env.BATCH_QUEUE.sendBatch(starts.slice(i, i + 100));
@@ -94,7 +95,7 @@ async function loadItem(db: Db, batchId: string, idx: number): Promise<BatchItem
 async function start(env: EdgeEnv, db: Db, batch: BatchRow, idx: number): Promise<void> {
   const item = await loadItem(db, batch.id, idx);
   if (!item || item.status !== "queued") return;
-  if (batch.status === "cancelled") return settle(env, db, batch, item, { status: "failed", code: "cancelled", message: "the batch was cancelled" });
+  if (batch.status === "cancelled") return settle(env, db, batch, item, { status: "failed", ...CANCELLED_ITEM });
   const attempts = item.attempts + 1;
   await db.update(batchItems).set({ attempts, updatedAt: new Date() }).where(and(eq(batchItems.batchId, batch.id), eq(batchItems.idx, idx)));
   let intake: ResolvedIntake;

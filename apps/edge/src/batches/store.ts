@@ -22,6 +22,14 @@ export async function itemCounts(db: Db, batchId: string): Promise<ItemCounts> {
   return counts;
 }
 
+/** How an item that a batch's cancel stopped before it ran ends. */
+export const CANCELLED_ITEM = { code: "cancelled", message: "the batch was cancelled" } as const;
+
+/** Fails the batch's queued items as cancelled: at the cancel, and for items expanded after it. */
+export async function failQueuedAsCancelled(db: Db, batchId: string, now: Date): Promise<void> {
+  await db.update(batchItems).set({ status: "failed", errorCode: CANCELLED_ITEM.code, errorMessage: CANCELLED_ITEM.message, updatedAt: now }).where(and(eq(batchItems.batchId, batchId), eq(batchItems.status, "queued")));
+}
+
 /** While a batch runs, its throughput is read over its last few minutes of completions. */
 export const RATE_WINDOW_MS = 5 * 60_000;
 
@@ -38,7 +46,7 @@ export async function recentFinishes(db: Db, row: BatchRow, end: number, sinceCr
     .select({ n: sql<number>`count(*)`, first: sql<number | null>`min(${batchItems.updatedAt})` })
     .from(batchItems)
     // Items failed by a cancel all end at once: they are not work done.
-    .where(and(eq(batchItems.batchId, row.id), inArray(batchItems.status, [...TERMINAL_ITEM]), gte(batchItems.updatedAt, since), or(isNull(batchItems.errorCode), ne(batchItems.errorCode, "cancelled"))));
+    .where(and(eq(batchItems.batchId, row.id), inArray(batchItems.status, [...TERMINAL_ITEM]), gte(batchItems.updatedAt, since), or(isNull(batchItems.errorCode), ne(batchItems.errorCode, CANCELLED_ITEM.code))));
   return { n: r?.n ?? 0, firstMs: r?.first ?? null };
 }
 

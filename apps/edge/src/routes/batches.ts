@@ -25,7 +25,7 @@ import { createBatch } from "../batches/create.js";
 import { outputKey } from "../batches/consumer.js";
 import { BatchView, CreateBatchBody, type BatchItemQaResponse, type BatchItemsResponse, type CreateBatchResponse } from "@spatial/shared/protocol";
 import { qaRows, type DatasetItem } from "@spatial/shared/dataset";
-import { batchView, loadOwnedBatch } from "../batches/store.js";
+import { batchView, failQueuedAsCancelled, loadOwnedBatch } from "../batches/store.js";
 import { hubOf } from "../jobs/create.js";
 import { fingerprint, findClaim, IDEMPOTENCY_HEADER, idempotencyKeyOf, replayOf } from "../jobs/idempotency.js";
 import { redeliver } from "../webhooks/deliver.js";
@@ -94,7 +94,7 @@ export const batchRoutes = new Hono<AppEnv>()
     const [cancelled] = await db.update(batches).set({ status: "cancelled", finishedAt: new Date(), updatedAt: new Date() }).where(and(eq(batches.id, row.id), inArray(batches.status, ["queued", "running"]))).returning();
     if (!cancelled) throw new ApiError(409, "batch_finished", `batch ${row.id} is already ${row.status}`);
     const now = new Date();
-    await db.update(batchItems).set({ status: "failed", errorCode: "cancelled", errorMessage: "the batch was cancelled", updatedAt: now }).where(and(eq(batchItems.batchId, row.id), eq(batchItems.status, "queued")));
+    await failQueuedAsCancelled(db, row.id, now);
     const running = await db.select({ jobId: batchItems.jobId }).from(batchItems).where(and(eq(batchItems.batchId, row.id), eq(batchItems.status, "running")));
     for (const r of running) if (r.jobId) await hubOf(c.env, row.pool).cancel(r.jobId);
     await c.env.BATCH_ROOM.get(c.env.BATCH_ROOM.idFromName(row.id)).append({ type: "batch.cancelled" });
