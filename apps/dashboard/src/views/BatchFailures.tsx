@@ -3,10 +3,11 @@
 // and items failed together (a cancel fails every queued item at once, with no event each) are
 // listed too; the batch's events add the ones that failed since the last read, and a change in
 // the failed / skipped counts reads the first pages again.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import type { SpatialClient } from "@spatial/sdk";
 import type { BatchItemView, ItemCounts } from "@spatial/shared/protocol";
 import { describeError } from "../lib/messages.js";
+import { useThrottledLoad } from "../lib/use-throttled-load.js";
 import { mergeFailures, type ItemFailure } from "../state/batch-state.js";
 
 /** Failures per page of each status; a re-read keeps what was shown (up to the API's 500 a page). */
@@ -41,22 +42,8 @@ export function BatchFailures(props: { client: SpatialClient; batchId: string; l
       if (!signal.aborted) setError(describeError(e));
     }
   };
-  // Counts can run ahead of the rows (a cancel counts items it writes failed as they expand): read
-  // again shortly, a few times, while fewer rows came back than the counts promise.
-  // Reads are throttled (at most one every REREAD_MS, the last change always read): a batch whose
-  // items fail steadily moves these counts every second, and a key's rate limit is shared.
-  const [rereads, setRereads] = useState(0);
-  const lastRead = useRef(0);
-  useEffect(() => {
-    if (endedBadly === 0) return;
-    const controller = new AbortController();
-    const wait = Math.max(0, lastRead.current + REREAD_MS - Date.now());
-    const timer = setTimeout(() => { lastRead.current = Date.now(); void readFirstPages(controller.signal); }, wait);
-    return () => { clearTimeout(timer); controller.abort(); };
-  }, [batchId, endedBadly, rereads]);
-  useEffect(() => {
-    if (read.length < Math.min(endedBadly, PAGE) && rereads < MAX_REREADS) setRereads((n) => n + 1);
-  }, [read]);
+  // Re-read as the counts move (throttled), and again while rows lag the counts.
+  useThrottledLoad(readFirstPages, [batchId, endedBadly], { enabled: endedBadly > 0, short: read.length < Math.min(endedBadly, PAGE), rows: read, intervalMs: REREAD_MS, maxRereads: MAX_REREADS });
 
   const more = async () => {
     const status = cursors.failed ? "failed" : "skipped";

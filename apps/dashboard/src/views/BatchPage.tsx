@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { NotFoundError, type SpatialClient } from "@spatial/sdk";
 import type { BatchItemView } from "@spatial/shared/protocol";
 import { describeError } from "../lib/messages.js";
+import { useThrottledLoad } from "../lib/use-throttled-load.js";
 import { applyBatchEvent, batchState, isFinished, type BatchState } from "../state/batch-state.js";
 import type { JobHandle } from "../state/use-job.js";
 import type { LinkProps } from "../app.js";
@@ -53,7 +54,7 @@ export function BatchPage(props: { client: SpatialClient; batchId: string; item:
     return () => controller.abort();
   }, [batchId]);
 
-  // The items: reloaded (as many as are shown) after events, at most once a second.
+  // The items, as many as are shown (a page more with "More images").
   const loadItems = async (from?: string) => {
     try {
       const limit = from ? ITEMS_PAGE : Math.max(ITEMS_PAGE, Math.min(500, loaded.current));
@@ -65,23 +66,12 @@ export function BatchPage(props: { client: SpatialClient; batchId: string; item:
       setItemsError(describeError(e));
     }
   };
-  const lastLoad = useRef(0);
-  useEffect(() => {
-    if (!state) return;
-    // A throttle with a trailing call: events may come faster than the interval, the list still moves.
-    const timer = setTimeout(() => { lastLoad.current = Date.now(); void loadItems(); }, Math.max(0, lastLoad.current + ITEMS_RELOAD_MS - Date.now()));
-    return () => clearTimeout(timer);
-  }, [changes, state === null]);
-
-  // A batch cancelled in its first moments ends before its items are all written (they are written
-  // failed as they expand): read them again a few times until the first page is full.
-  const rereads = useRef(0);
+  // Reloaded after events (throttled); a batch cancelled in its first moments ends before its items
+  // are all written (they are written failed as they expand): read again until the first page is full.
   const finished = state !== null && isFinished(state.view);
-  useEffect(() => {
-    if (!state || !finished || items.length >= Math.min(state.view.total, ITEMS_PAGE) || rereads.current >= MAX_REREADS) return;
-    const timer = setTimeout(() => { rereads.current++; setChanges((n) => n + 1); }, ITEMS_RELOAD_MS);
-    return () => clearTimeout(timer);
-  }, [items, finished]);
+  useThrottledLoad(() => loadItems(), [changes], {
+    enabled: state !== null, short: finished && items.length < Math.min(state!.view.total, ITEMS_PAGE), rows: items, intervalMs: ITEMS_RELOAD_MS, maxRereads: MAX_REREADS,
+  });
 
   // An item named in the URL but beyond the pages loaded (a big batch): fetch that one item.
   const [extra, setExtra] = useState<BatchItemView | null>(null);
