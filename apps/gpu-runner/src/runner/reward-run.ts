@@ -76,7 +76,8 @@ export async function runRewardSequence({ spec, pipeline, blobOptions, outputs, 
   const context = {
     depthSource: last.graph.depth.source,
     answering: false,
-    ...(lastFrame.objects ? { callerObjects: observationsFromJob(lastFrame.objects, last.image) } : {}),
+    // The caller's boxes, as the pipeline already read them (same labels, scores and order).
+    ...(lastFrame.objects ? { callerObjects: last.observations } : {}),
   };
   for (const stage of ["detect", "depth", "segment", "lift"] as const) {
     const blobs = await putStageBlobs(stage, last, last.image, outputs, blobOptions);
