@@ -17,20 +17,13 @@ import { relationSign } from "../spatial/relations.js";
 import type { Relation } from "../spatial/families.js";
 import type { SceneGraph, SceneObject } from "../spatial/scene-graph.js";
 import type { TraceStep } from "../spatial/program/schema.js";
+import { UNITS_M } from "../spatial/program/mentions.js";
 
 /** A claimed length agrees with a measurement within 20 % of it, or 5 cm for small things. */
 const LENGTH_TOLERANCE = { relative: 0.2, absoluteM: 0.05 };
 
-const UNIT_M: Array<[RegExp, number]> = [
-  [/^(?:m|meters?|metres?)$/i, 1],
-  [/^(?:cm|centimeters?|centimetres?)$/i, 0.01],
-  [/^(?:mm|millimeters?|millimetres?)$/i, 0.001],
-  [/^(?:ft|feet|foot)$/i, 0.3048],
-  [/^(?:inch|inches)$/i, 0.0254],
-  [/^(?:yards?|yd)$/i, 0.9144],
-];
-// "in" is left out as a unit: "2 in the corner" is not two inches.
-const LENGTH_RE = /(\d+(?:\.\d+)?)\s*(meters?|metres?|m|centimeters?|centimetres?|cm|millimeters?|millimetres?|mm|feet|foot|ft|inches|inch|yards?|yd)\b(?:\s+(?:and\s+)?(\d+(?:\.\d+)?)\s*(?:inches|inch)\b)?/gi;
+// Units as questions take them (UNITS_M); "in" is left out: "2 in the corner" is not two inches.
+const LENGTH_RE = /(\d+(?:\.\d+)?)\s*(meters?|metres?|m|centimeters?|centimetres?|cm|millimeters?|millimetres?|mm|feet|foot|ft|inches|inch|yards?)\b(?:\s+(?:and\s+)?(\d+(?:\.\d+)?)\s*(?:inches|inch)\b)?/gi;
 
 const RELATION_PHRASES: Array<[RegExp, Relation]> = [
   [/\b(?:to the )?left of\b/i, "left"],
@@ -58,9 +51,6 @@ export interface ClaimCheck {
 
 const m = (x: number) => `${x.toFixed(2)} m`;
 
-function unitM(word: string): number {
-  return UNIT_M.find(([re]) => re.test(word))?.[1] ?? NaN;
-}
 
 /** What a stated length is of, from the words right after it ("2 m apart", "90 cm tall"). */
 type LengthKind = "distance" | "height" | "horizontal" | "any";
@@ -131,7 +121,7 @@ export function checkVlmReply(text: string, graph: SceneGraph): ClaimCheck[] {
     // More than two cited: which pair a length is of is not said. Not checked either.
     const lengthsCheckable = cited.length === 2 || (cited.length === 1 && !namesAnotherObject(sentence, graph, cited[0]));
     for (const match of lengthsCheckable ? sentence.matchAll(LENGTH_RE) : []) {
-      const claimedM = Number(match[1]) * unitM(match[2]) + (match[3] ? Number(match[3]) * 0.0254 : 0);
+      const claimedM = Number(match[1]) * UNITS_M[match[2].toLowerCase()] + (match[3] ? Number(match[3]) * UNITS_M.inches : 0);
       if (!Number.isFinite(claimedM)) continue;
       const kind = kindAfter(sentence.slice(match.index! + match[0].length));
       const candidates = kind === "any" ? facts : facts.filter((f) => f.kind === kind);

@@ -72,7 +72,8 @@ const NON_OBJECTS = new Set([
   "estimation", "estimate", "measurement", "value", "idea", "sense", "guess", "approximation", "location", "spot", "place", "relation", "relationship",
 ]);
 
-const UNITS_M: Record<string, number> = {
+/** Length units as words, in metres (questions and the VLM check read the same units). */
+export const UNITS_M: Record<string, number> = {
   m: 1, meter: 1, meters: 1, metre: 1, metres: 1, cm: 0.01, centimeter: 0.01, centimeters: 0.01, centimetre: 0.01, centimetres: 0.01,
   mm: 0.001, millimeter: 0.001, millimeters: 0.001, millimetre: 0.001, millimetres: 0.001, ft: 0.3048, foot: 0.3048, feet: 0.3048,
   in: 0.0254, inch: 0.0254, inches: 0.0254, yard: 0.9144, yards: 0.9144, km: 1000,
