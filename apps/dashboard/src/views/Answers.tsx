@@ -11,14 +11,17 @@ type Step = NonNullable<Line["trace"]>[number];
  * How an answer was worked out: the program's steps with what each selected and measured, or for
  * a VLM's words, each claim checked against the measurements (a contradiction stands out).
  */
+/** A VLM claim the measurements contradict (reasoning/vlm-check.ts words its check steps so). */
+const contradicts = (s: Step) => s.op === "check" && s.detail.includes("contradicts the measurements");
+
 function Trace(props: { steps: Step[] }) {
-  const contradictions = props.steps.filter((s) => s.op === "check" && s.detail.includes("contradicts")).length;
+  const contradictions = props.steps.filter(contradicts).length;
   return (
     <details class="trace" open={contradictions > 0}>
       <summary>how it was worked out · {props.steps.length} step{props.steps.length === 1 ? "" : "s"}{contradictions > 0 ? ` · ${contradictions} contradicted by the measurements` : ""}</summary>
       <ol>
         {props.steps.map((s, i) => (
-          <li key={i} class={`step step-${s.op}${s.op === "check" && s.detail.includes("contradicts") ? " contradicts" : ""}`}><code>{s.op}</code> {s.detail}</li>
+          <li key={i} class={`step step-${s.op}${contradicts(s) ? " contradicts" : ""}`}><code>{s.op}</code> {s.detail}</li>
         ))}
       </ol>
     </details>
